@@ -1,0 +1,42 @@
+# Futurs voisins — `make run` starts the demo site, `make test` runs the tests.
+# Needs only Python 3.12+; everything else goes into .venv/.
+
+VENV := .venv
+BIN := $(VENV)/bin
+# The first interpreter that is Python 3.12 or newer.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $$p && break; done)
+DEMO_PROFILES ?= 3000
+
+.PHONY: run test lint format venv demo clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3 --version)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[site,test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: venv
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_geography
+	$(BIN)/python manage.py setup_demo --profiles $(DEMO_PROFILES)
+
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	bash scripts/run-tests
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media .test-media

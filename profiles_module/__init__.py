@@ -1,0 +1,1 @@
+"""Futurs voisins: household profiles for people looking for cohousing (habitat participatif)."""

@@ -1,0 +1,40 @@
+"""Option lists of the profile form that editors extend in the admin, without a code change."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class ProfileOption(models.Model):
+    class Category(models.TextChoices):
+        PROJECT_KIND = "project_kind", _("kind of project")
+        STEP = "step", _("step already taken")
+        VALUE = "value", _("value or theme")
+
+    category = models.CharField(_("list"), max_length=20, choices=Category.choices)
+    label = models.CharField(_("label (French)"), max_length=80)
+    label_en = models.CharField(
+        _("label (English)"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown in the English interface; the French label is used when empty."),
+    )
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=80,
+        help_text=_("Used in search links (URLs). Do not change it once the option is in use."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["category", "sort_order", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "slug"], name="unique_option_slug")
+        ]
+        verbose_name = _("profile option")
+        verbose_name_plural = _("profile options")
+
+    def __str__(self):
+        if self.label_en and (get_language() or "").startswith("en"):
+            return self.label_en
+        return self.label

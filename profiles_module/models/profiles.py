@@ -1,0 +1,376 @@
+"""The household profile (fiche) and its wished sectors."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+from wagtailgeowidget.helpers import geosgeometry_str_to_struct
+
+from ..conf import app_settings
+from ..fields import ChoiceListField
+from ..images import resize_photo
+from ..validators import validate_no_contact_details, validate_plain_text, validate_single_line
+from .geography import Commune, Departement, Region
+from .options import ProfileOption
+
+
+class ProfileKind(models.TextChoices):
+    HOUSEHOLD = "household", _("future resident (person or household)")
+    GROUP = "group", _("group being formed, looking for members")
+    RESIDENT = "resident", _("resident of a cohousing project")
+    RESOURCE = "resource", _("resource person (facilitator, local authority, social landlord…)")
+
+
+class Composition(models.TextChoices):
+    SINGLE = "single", _("single person")
+    COUPLE = "couple", _("couple")
+    FAMILY = "family", _("family with child(ren)")
+    SINGLE_PARENT = "single_parent", _("single-parent family")
+    FLATSHARE = "flatshare", _("flatshare / friends")
+    OTHER = "other", _("other")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_30 = "u30", _("under 30")
+    FROM_30 = "30_44", _("30–44")
+    FROM_45 = "45_59", _("45–59")
+    FROM_60 = "60_74", _("60–74")
+    OVER_75 = "75p", _("75 and over")
+
+
+class Setting(models.TextChoices):
+    URBAN = "urban", _("urban")
+    PERIURBAN = "periurban", _("periurban")
+    RURAL = "rural", _("rural")
+    ANY = "any", _("no preference")
+
+
+class Tenure(models.TextChoices):
+    OWNERSHIP = "ownership", _("ownership (self-development)")
+    COOPERATIVE = "cooperative", _("housing cooperative")
+    RENTAL = "rental", _("rental (including social housing)")
+    SOLIDARITY_LEASE = "solidarity_lease", _("solidarity lease (BRS) / assisted ownership")
+    ANY = "any", _("no preference")
+
+
+class FinancingBand(models.TextChoices):
+    UNDER_20K = "lt20k", _("less than €20k")
+    FROM_20K = "20k_75k", _("€20k–75k")
+    FROM_75K = "75k_150k", _("€75k–150k")
+    FROM_150K = "150k_300k", _("€150k–300k")
+    OVER_300K = "gt300k", _("more than €300k")
+    UNDISCLOSED = "undisclosed", _("I prefer not to say")
+
+
+class Horizon(models.TextChoices):
+    UNDER_1_YEAR = "lt1", _("less than a year")
+    ONE_TO_3_YEARS = "1_3", _("1 to 3 years")
+    OVER_3_YEARS = "gt3", _("more than 3 years")
+
+
+class Role(models.TextChoices):
+    CREATE = "create", _("start a group")
+    JOIN = "join", _("join an existing group")
+    BOTH = "both", _("both")
+
+
+class Profile(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    # Public, stable identifier for URLs and the API (the numeric id stays internal).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    profile_kind = models.CharField(
+        _("kind of profile"), max_length=20, choices=ProfileKind, default=ProfileKind.HOUSEHOLD
+    )
+    public_name = models.CharField(
+        _("public name"),
+        max_length=60,
+        validators=[validate_single_line, validate_no_contact_details],
+        help_text=_("A first name or a pseudonym, shown publicly. Never an email address."),
+    )
+    composition = models.CharField(_("household composition"), max_length=20, choices=Composition)
+    adults = models.PositiveSmallIntegerField(
+        _("adults"), default=1, validators=[MaxValueValidator(30)]
+    )
+    children = models.PositiveSmallIntegerField(
+        _("children"), default=0, validators=[MaxValueValidator(30)]
+    )
+    age_bands = ChoiceListField(
+        _("age bands of the adults"),
+        choices=AgeBand,
+        help_text=_("Age bands only, never birth dates."),
+    )
+
+    setting = models.CharField(_("setting"), max_length=20, choices=Setting, blank=True)
+    tenure = models.CharField(_("tenure"), max_length=20, choices=Tenure, blank=True)
+    project_kinds = ParentalManyToManyField(
+        ProfileOption,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"category": ProfileOption.Category.PROJECT_KIND},
+        verbose_name=_("kinds of project"),
+    )
+    financing_band = models.CharField(
+        _("personal contribution"), max_length=20, choices=FinancingBand, blank=True
+    )
+    financing_public = models.BooleanField(
+        _("show the contribution publicly"),
+        default=False,
+        help_text=_("The owner chooses; hidden by default."),
+    )
+    social_housing_eligible = models.BooleanField(
+        _("eligible for social housing"), null=True, blank=True
+    )
+    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon, blank=True)
+    role = models.CharField(_("role wished"), max_length=10, choices=Role, blank=True)
+    steps = ParentalManyToManyField(
+        ProfileOption,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"category": ProfileOption.Category.STEP},
+        verbose_name=_("steps already taken"),
+    )
+    place_identified = models.BooleanField(_("place identified"), default=False)
+    place_commune = models.ForeignKey(
+        Commune,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune of the place"),
+    )
+    values = ParentalManyToManyField(
+        ProfileOption,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"category": ProfileOption.Category.VALUE},
+        verbose_name=_("values and themes"),
+    )
+    values_other = models.CharField(
+        _("other values"),
+        max_length=120,
+        blank=True,
+        validators=[validate_single_line, validate_no_contact_details],
+    )
+    presentation = models.TextField(
+        _("presentation"),
+        blank=True,
+        validators=[validate_plain_text, validate_no_contact_details],
+        help_text=_("Plain text, shown publicly."),
+    )
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="profiles_module/photos/",
+        blank=True,
+        help_text=_("Optional. Resized, and its metadata (GPS position…) removed."),
+    )
+    national_project_url = models.URLField(
+        _("entry in the national projects database"),
+        blank=True,
+        help_text=_("Link to the project's entry, for groups and residents."),
+    )
+
+    # Private: only the relay and reminders use it. Never rendered publicly.
+    email = models.EmailField(_("contact email (private)"))
+    publication_consent_at = models.DateTimeField(
+        _("consent to publication given on"),
+        help_text=_("Required: the household agreed to publish this profile."),
+    )
+    news_consent = models.BooleanField(_("agrees to receive news from the network"), default=False)
+    news_consent_at = models.DateTimeField(_("news consent given on"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="fr", editable=False)
+
+    # Public map point: "SRID=4326;POINT(lng lat)" as wagtailgeowidget stores it,
+    # mirrored into floats for queries. It starts at the centre of the first sector.
+    location = models.CharField(_("map point"), max_length=100, blank=True)
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
+    # Which sector the point was taken from: the point follows a new first sector,
+    # but an editor's manual move is kept while the first sector stays the same.
+    located_from = models.CharField(max_length=40, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    last_confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+
+    search_fields = [
+        index.SearchField("public_name"),
+        index.AutocompleteField("public_name"),
+        index.SearchField("presentation"),
+        index.FilterField("profile_kind"),
+        index.FilterField("composition"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("household profile")
+        verbose_name_plural = _("household profiles")
+        permissions = [
+            ("view_private_details", _("Can see and export private contact details")),
+        ]
+
+    def __str__(self):
+        return self.public_name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.profile_kind == ProfileKind.HOUSEHOLD and not self.adults:
+            errors["adults"] = _("A household has at least one adult.")
+        if self.adults is not None and len(self.age_bands) > self.adults:
+            errors["age_bands"] = _("Tick at most one age band per adult.")
+        limit = app_settings.PRESENTATION_MAX_LENGTH
+        if len(self.presentation) > limit:
+            errors["presentation"] = _(
+                "Keep the presentation under %(limit)d characters (it has %(count)d)."
+            ) % {"limit": limit, "count": len(self.presentation)}
+        if self.place_commune_id and not self.place_identified:
+            self.place_commune = None
+        if self.news_consent and not self.news_consent_at:
+            errors["news_consent_at"] = _("Record when the news consent was given.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.photo and not self.photo._committed:
+            self.photo.save("photo.jpg", resize_photo(self.photo.file), save=False)
+        self.place_point_on_first_sector()
+        parsed = geosgeometry_str_to_struct(self.location or "")
+        self.longitude = float(parsed["x"]) if parsed else None
+        self.latitude = float(parsed["y"]) if parsed else None
+        super().save(*args, **kwargs)
+
+    @property
+    def first_sector(self):
+        sectors = sorted(self.sectors.all(), key=lambda s: s.sort_order or 0)
+        return sectors[0] if sectors else None
+
+    def place_point_on_first_sector(self):
+        """Put the public map point on the centre of the first sector, unless already there."""
+        sector = self.first_sector
+        if sector is None or (self.location and sector.key == self.located_from):
+            return
+        place = sector.place
+        if place is not None:
+            self.location = f"SRID=4326;POINT({place.longitude} {place.latitude})"
+            self.located_from = sector.key
+
+    def sectors_label(self):
+        return ", ".join(str(sector) for sector in self.sectors.all())
+
+    sectors_label.short_description = _("wished sectors")
+
+    def age_bands_label(self):
+        return ", ".join(str(AgeBand(code).label) for code in self.age_bands)
+
+    @property
+    def financing_band_public(self):
+        """The contribution band, or '' when the owner chose to hide it."""
+        return self.financing_band if self.financing_public else ""
+
+    def get_preview_template(self, request, mode_name):
+        return "profiles_module/profile_preview.html"
+
+
+class Sector(Orderable):
+    """A wished sector: a commune with a radius, a département or a région."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", _("around a commune")
+        DEPARTEMENT = "departement", _("a département")
+        REGION = "region", _("a région")
+
+    RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (50, "50 km")]
+
+    profile = ParentalKey(Profile, on_delete=models.CASCADE, related_name="sectors")
+    kind = models.CharField(_("kind of sector"), max_length=20, choices=Kind, default=Kind.COMMUNE)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    radius_km = models.PositiveSmallIntegerField(
+        _("radius"),
+        choices=RADIUS_CHOICES,
+        default=10,
+        validators=[MinValueValidator(1)],
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("département"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("région"),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("wished sector")
+        verbose_name_plural = _("wished sectors")
+
+    def __str__(self):
+        if self.kind == self.Kind.COMMUNE and self.commune_id:
+            return _("%(commune)s, within %(radius)d km") % {
+                "commune": self.commune.name,
+                "radius": self.radius_km,
+            }
+        return str(self.place or "")
+
+    @property
+    def place(self):
+        return {
+            self.Kind.COMMUNE: self.commune,
+            self.Kind.DEPARTEMENT: self.departement,
+            self.Kind.REGION: self.region,
+        }[self.kind]
+
+    @property
+    def key(self):
+        """A short text that changes when the sector's place changes."""
+        place = self.place
+        return f"{self.kind}:{place.pk if place else ''}"
+
+    def clean(self):
+        super().clean()
+        required = {
+            self.Kind.COMMUNE: "commune",
+            self.Kind.DEPARTEMENT: "departement",
+            self.Kind.REGION: "region",
+        }[self.kind]
+        if getattr(self, f"{required}_id") is None:
+            raise ValidationError({required: _("Choose the place of this sector.")})
+        # Keep only the place that matches the kind, so a sector never means two things.
+        for name in {"commune", "departement", "region"} - {required}:
+            setattr(self, name, None)

@@ -1,0 +1,208 @@
+from django.forms import CheckboxSelectMultiple
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
+
+from .filters import ProfileAdminFilterSet
+from .models import Profile, ProfileOption
+from .panels import LocalLeafletPanel
+from .widgets import CommuneAutocompleteWidget
+
+PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
+PRIVATE_FIELDS = ["email", "news_consent", "news_consent_at", "publication_consent_at"]
+
+
+class ProfileIndexView(IndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Private columns only for people trusted with them (e.g. the national team).
+        if request.user.has_perm(PRIVATE_DETAILS_PERMISSION):
+            self.list_export = [*self.list_export, *PRIVATE_FIELDS]
+
+
+class ProfileInspectView(InspectView):
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.request.user.has_perm(PRIVATE_DETAILS_PERMISSION):
+            return fields
+        return [name for name in fields if name not in PRIVATE_FIELDS]
+
+
+class ProfileViewSet(SnippetViewSet):
+    model = Profile
+    icon = "group"
+    menu_label = _("Household profiles")
+    menu_order = 200
+    add_to_admin_menu = True
+    index_view_class = ProfileIndexView
+    inspect_view_class = ProfileInspectView
+    inspect_view_enabled = True
+    inspect_view_fields_exclude = [
+        "id",
+        "uid",
+        "located_from",
+        "latitude",
+        "longitude",
+        "latest_revision",
+        "live_revision",
+        "locked_by",
+        "locked_at",
+        "locked",
+        "has_unpublished_changes",
+        "first_published_at",
+        "last_published_at",
+        "go_live_at",
+        "expire_at",
+        "expired",
+        "live",
+        "language",
+    ]
+    filterset_class = ProfileAdminFilterSet
+    list_display = ["public_name", "profile_kind", "composition", "sectors_label", "updated_at"]
+    list_per_page = 50
+    ordering = ["-created_at"]
+    list_export = [
+        "uid",
+        "public_name",
+        "get_profile_kind_display",
+        "get_composition_display",
+        "adults",
+        "children",
+        "age_bands",
+        "sectors_label",
+        "get_setting_display",
+        "get_tenure_display",
+        "get_horizon_display",
+        "get_role_display",
+        "live",
+        "created_at",
+        "last_confirmed_at",
+    ]
+    export_headings = {
+        "uid": _("Identifier"),
+        "get_profile_kind_display": _("Kind of profile"),
+        "get_composition_display": _("Household composition"),
+        "sectors_label": _("Wished sectors"),
+        "get_setting_display": _("Setting"),
+        "get_tenure_display": _("Tenure"),
+        "get_horizon_display": _("Horizon"),
+        "get_role_display": _("Role wished"),
+        "live": _("Published"),
+    }
+    export_filename = "fiches-futurs-voisins"
+
+    sector_panels = [
+        FieldPanel("kind"),
+        FieldRowPanel(
+            [FieldPanel("commune", widget=CommuneAutocompleteWidget), FieldPanel("radius_km")]
+        ),
+        FieldPanel("departement"),
+        FieldPanel("region"),
+    ]
+
+    def get_queryset(self, request):
+        return Profile.objects.prefetch_related(
+            "sectors__commune", "sectors__departement", "sectors__region"
+        )
+
+    def get_edit_handler(self):
+        return TabbedInterface(
+            [
+                ObjectList(
+                    [
+                        FieldPanel("profile_kind"),
+                        FieldPanel("public_name"),
+                        MultiFieldPanel(
+                            [
+                                FieldPanel("composition"),
+                                FieldRowPanel([FieldPanel("adults"), FieldPanel("children")]),
+                                FieldPanel("age_bands"),
+                            ],
+                            heading=_("Household"),
+                        ),
+                        InlinePanel(
+                            "sectors",
+                            panels=self.sector_panels,
+                            min_num=1,
+                            heading=_("Wished sectors"),
+                            label=_("sector"),
+                        ),
+                        FieldPanel("presentation"),
+                        FieldPanel("photo"),
+                    ],
+                    heading=_("Profile"),
+                ),
+                ObjectList(
+                    [
+                        FieldPanel("setting"),
+                        FieldPanel("tenure"),
+                        FieldPanel("project_kinds", widget=CheckboxSelectMultiple),
+                        FieldRowPanel([FieldPanel("horizon"), FieldPanel("role")]),
+                        MultiFieldPanel(
+                            [
+                                FieldPanel("financing_band"),
+                                FieldPanel("financing_public"),
+                                FieldPanel("social_housing_eligible"),
+                            ],
+                            heading=_("Financing"),
+                        ),
+                        FieldPanel("steps", widget=CheckboxSelectMultiple),
+                        FieldRowPanel(
+                            [
+                                FieldPanel("place_identified"),
+                                FieldPanel("place_commune", widget=CommuneAutocompleteWidget),
+                            ]
+                        ),
+                        FieldPanel("values", widget=CheckboxSelectMultiple),
+                        FieldPanel("values_other"),
+                        FieldPanel("national_project_url"),
+                    ],
+                    heading=_("Project"),
+                ),
+                ObjectList(
+                    [
+                        LocalLeafletPanel("location", hide_latlng=True),
+                    ],
+                    heading=_("Map"),
+                ),
+                ObjectList(
+                    [
+                        FieldPanel("email", permission=PRIVATE_DETAILS_PERMISSION),
+                        FieldPanel("publication_consent_at"),
+                        FieldRowPanel(
+                            [FieldPanel("news_consent"), FieldPanel("news_consent_at")],
+                            permission=PRIVATE_DETAILS_PERMISSION,
+                        ),
+                    ],
+                    heading=_("Private"),
+                ),
+            ]
+        ).bind_to_model(self.model)
+
+
+class ProfileOptionViewSet(SnippetViewSet):
+    model = ProfileOption
+    icon = "list-ul"
+    menu_label = _("Profile options")
+    list_display = ["label", "category", "slug", "sort_order"]
+    list_filter = ["category"]
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("label"),
+        FieldPanel("label_en"),
+        FieldPanel("slug"),
+        FieldPanel("sort_order"),
+    ]
+
+
+# Registered here, not with a decorator on the models: the models stay free of admin code.
+register_snippet(ProfileViewSet)
+register_snippet(ProfileOptionViewSet)

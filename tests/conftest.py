@@ -1,0 +1,10 @@
+import pytest
+
+from profiles_module.geography import load_geography
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real reference geography once: every test sees all French communes."""
+    with django_db_blocker.unblock():
+        load_geography()

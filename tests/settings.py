@@ -1,0 +1,18 @@
+"""Test settings: the host site's, with fast hashing, in-memory email and immediate tasks.
+
+DATABASE_URL picks the database (SQLite by default, PostgreSQL in CI).
+"""
+
+from settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "tests-only"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
