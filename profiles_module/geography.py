@@ -5,7 +5,7 @@ import gzip
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from .models import Commune, Departement, Region, normalize_place_name
 
@@ -93,10 +93,10 @@ def load_geography():
 
 
 def search_communes(text, limit=10):
-    """Communes matching a name or postal code, most populated first.
+    """Communes matching a name or postal code: the exact name, then the most populated.
 
     Insensitive to accents, case, hyphens and "St"/"Saint". A name matches from its
-    start ("saint et" → Saint-Étienne) or from any later word ("etienne").
+    start ("saint et" → Saint-Étienne) or from any later word ("malo" → Saint-Malo).
     """
     text = text.strip()[:100]
     communes = Commune.objects.only("id", "name", "postal_codes", "insee_code")
@@ -110,11 +110,9 @@ def search_communes(text, limit=10):
     query = normalize_place_name(text)
     if not query:
         return []
-    found = list(communes.filter(search_name__startswith=query).order_by("-population")[:limit])
-    if len(found) < limit:
-        found += (
-            communes.filter(search_name__contains=f" {query}")
-            .exclude(pk__in=[c.pk for c in found])
-            .order_by("-population")[: limit - len(found)]
-        )
-    return found
+    exact_first = Case(When(search_name=query, then=0), default=1)
+    return list(
+        communes.filter(
+            Q(search_name__startswith=query) | Q(search_name__contains=f" {query}")
+        ).order_by(exact_first, "-population", "name")[:limit]
+    )

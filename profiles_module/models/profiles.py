@@ -237,18 +237,26 @@ class Profile(
         super().clean()
         errors = {}
         if self.profile_kind == ProfileKind.HOUSEHOLD and not self.adults:
-            errors["adults"] = _("A household has at least one adult.")
+            errors["adults"] = ValidationError(
+                _("A household has at least one adult."), code="no_adult"
+            )
         if self.adults is not None and len(self.age_bands) > self.adults:
-            errors["age_bands"] = _("Tick at most one age band per adult.")
+            errors["age_bands"] = ValidationError(
+                _("Tick at most one age band per adult."), code="too_many_bands"
+            )
         limit = app_settings.PRESENTATION_MAX_LENGTH
         if len(self.presentation) > limit:
-            errors["presentation"] = _(
-                "Keep the presentation under %(limit)d characters (it has %(count)d)."
-            ) % {"limit": limit, "count": len(self.presentation)}
+            errors["presentation"] = ValidationError(
+                _("Keep the presentation under %(limit)d characters (it has %(count)d)."),
+                code="too_long",
+                params={"limit": limit, "count": len(self.presentation)},
+            )
         if self.place_commune_id and not self.place_identified:
             self.place_commune = None
         if self.news_consent and not self.news_consent_at:
-            errors["news_consent_at"] = _("Record when the news consent was given.")
+            errors["news_consent_at"] = ValidationError(
+                _("Record when the news consent was given."), code="required"
+            )
         if errors:
             raise ValidationError(errors)
 
