@@ -85,7 +85,9 @@ def test_news_consent_needs_its_date():
 def test_presentation_limit_follows_the_setting():
     with translation.override("en"):
         errors = errors_of(make_profile(save=False, presentation="x" * 51))
-    assert errors["presentation"] == ["Keep the presentation under 50 characters (it has 51)."]
+    assert errors["presentation"] == [
+        "The presentation may have at most 50 characters (it has 51)."
+    ]
 
 
 def test_age_bands_round_trip_and_filter():
@@ -177,3 +179,8 @@ class TestPhoto:
         with pytest.raises(ValidationError):
             make_profile(photo=upload)
         assert not Profile.objects.exists()
+
+
+def test_errors_are_in_french_by_default():
+    errors = errors_of(make_profile(save=False, profile_kind="household", adults=0))
+    assert errors["adults"] == ["Un foyer compte au moins un adulte."]

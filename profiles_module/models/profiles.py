@@ -247,7 +247,7 @@ class Profile(
         limit = app_settings.PRESENTATION_MAX_LENGTH
         if len(self.presentation) > limit:
             errors["presentation"] = ValidationError(
-                _("Keep the presentation under %(limit)d characters (it has %(count)d)."),
+                _("The presentation may have at most %(limit)d characters (it has %(count)d)."),
                 code="too_long",
                 params={"limit": limit, "count": len(self.presentation)},
             )
