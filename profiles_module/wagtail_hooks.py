@@ -17,7 +17,9 @@ from .panels import LocalLeafletPanel
 from .widgets import CommuneAutocompleteWidget
 
 PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
-PRIVATE_FIELDS = ["email", "news_consent", "news_consent_at", "publication_consent_at"]
+# The consent to publish is not private: every profile shown has it. Contact and news
+# consent are, since the news consent makes the export a mailing list.
+PRIVATE_FIELDS = ["email", "news_consent", "news_consent_at"]
 
 
 class ProfileIndexView(IndexView):
@@ -177,8 +179,16 @@ class ProfileViewSet(SnippetViewSet):
                     [
                         FieldPanel("email", permission=PRIVATE_DETAILS_PERMISSION),
                         FieldPanel("publication_consent_at"),
+                        # The permission goes on each FieldPanel: only there does it remove
+                        # the field from the form (on the row it only hides it, and a save
+                        # would then wipe the consent).
                         FieldRowPanel(
-                            [FieldPanel("news_consent"), FieldPanel("news_consent_at")],
+                            [
+                                FieldPanel("news_consent", permission=PRIVATE_DETAILS_PERMISSION),
+                                FieldPanel(
+                                    "news_consent_at", permission=PRIVATE_DETAILS_PERMISSION
+                                ),
+                            ],
                             permission=PRIVATE_DETAILS_PERMISSION,
                         ),
                     ],
