@@ -18,5 +18,5 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["published_profiles"] = Profile.objects.filter(live=True).count()
+        context["published_profiles"] = Profile.objects.public().count()
         return context

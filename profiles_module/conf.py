@@ -17,6 +17,30 @@ DEFAULTS = {
     "PHOTO_MAX_UPLOAD_BYTES": 8 * 1024 * 1024,
     # How many communes the autocomplete endpoint returns.
     "AUTOCOMPLETE_LIMIT": 10,
+    # Publication (issue 3). Lifetimes of the links sent to owners (README says why).
+    "CONFIRM_LINK_DAYS": 7,
+    "MANAGE_LINK_DAYS": 30,
+    "EMAIL_CHANGE_LINK_HOURS": 48,
+    # How long an owner stays signed in after following a management link, in minutes.
+    "OWNER_SESSION_MINUTES": 120,
+    # "Send me a new link" and the publish form: requests per window, per IP and per address.
+    "LINK_REQUESTS_PER_IP": 10,
+    "LINK_REQUESTS_PER_ADDRESS": 3,
+    "SUBMISSIONS_PER_IP": 20,
+    "RATE_LIMIT_WINDOW_SECONDS": 3600,
+    # Outgoing email: attempts before giving up, first retry delay and longest delay (seconds).
+    "EMAIL_MAX_ATTEMPTS": 20,
+    "EMAIL_RETRY_DELAY_SECONDS": 60,
+    "EMAIL_RETRY_MAX_DELAY_SECONDS": 6 * 3600,
+    # Days a sent (or abandoned) message's metadata stays in the outbox before deletion.
+    "OUTBOX_RETENTION_DAYS": 30,
+    # Profiles per page of the map page's list.
+    "SEARCH_PAGE_SIZE": 20,
+    # Profiles per page of the API, by default and at most (?page_size=).
+    "API_PAGE_SIZE": 50,
+    "API_MAX_PAGE_SIZE": 500,
+    # Most points the map receives for the visible area; above, counts per grid cell.
+    "MAP_POINTS_LIMIT": 1000,
 }
 
 

@@ -1,10 +1,35 @@
+import re
+from datetime import timedelta
+
 import django_filters
+from django import forms
+from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 
-from .models import Departement, Profile, ProfileOption, Region
-from .models.profiles import AgeBand
+from .models import (
+    Commune,
+    Departement,
+    Profile,
+    ProfileOption,
+    Region,
+    normalize_place_name,
+)
+from .models.profiles import (
+    AgeBand,
+    Composition,
+    FinancingBand,
+    Horizon,
+    ProfileKind,
+    Role,
+    Setting,
+    Tenure,
+)
 
 
 class ProfileAdminFilterSet(WagtailFilterSet):
@@ -55,3 +80,329 @@ class ProfileAdminFilterSet(WagtailFilterSet):
     def filter_age_band(self, queryset, name, value):
         # Codes are never substrings of each other, see ChoiceListField.
         return queryset.filter(age_bands__contains=value)
+
+
+# --- Public search --------------------------------------------------------------------------
+
+KM_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (50, "50 km"), (100, "100 km")]
+DEFAULT_KM = 20
+CHILDREN_CHOICES = [
+    (1, _("at least 1")),
+    (2, _("at least 2")),
+    (3, _("at least 3")),
+]
+CONFIRMED_CHOICES = [
+    (1, _("within the last month")),
+    (3, _("within the last 3 months")),
+    (6, _("within the last 6 months")),
+    (12, _("within the last year")),
+]
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
+ANY = pgettext_lazy("search filter with no value chosen", "any")
+
+
+LABEL_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d{5})\)$")
+
+
+class Sort(models.TextChoices):
+    NEWEST = "newest", _("newest first")
+    CONFIRMED = "confirmed", _("most recently confirmed")
+    NEAREST = "nearest", _("nearest to the commune")
+
+
+class ProfileSearchForm(forms.Form):
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()  # Mutable: see below and clean_commune.
+            # The radius select shows 20 km, not its first option, until one is chosen.
+            if not data.get("km"):
+                data["km"] = str(DEFAULT_KM)
+        super().__init__(data, *args, **kwargs)
+
+    def clean_commune(self):
+        """An INSEE code (what links carry), or a name or postal code typed without JS."""
+        from .geography import search_communes
+
+        text = (self.cleaned_data.get("commune") or "").strip()[:100]
+        if not text:
+            return None
+        commune = None
+        communes = Commune.objects.select_related("departement")
+        labelled = LABEL_RE.match(text)
+        if text.isdigit() and len(text) == 5:
+            commune = communes.filter(insee_code=text).first()
+        elif labelled:  # "Saint-Étienne (42000)", as the box shows it once resolved
+            commune = communes.filter(
+                search_name=normalize_place_name(labelled["name"]),
+                postal_codes__contains=labelled["code"],
+            ).first()
+        if commune is None:
+            found = search_communes(text, limit=1)
+            commune = communes.filter(pk=found[0].pk).first() if found else None
+        if commune is None:
+            raise forms.ValidationError(
+                _("No commune matches “%(text)s”."), code="unknown_commune", params={"text": text}
+            )
+        # Show the commune's name in the box, whatever identified it (an INSEE code in links).
+        self.data["commune"] = commune.label
+        return commune
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sort") == Sort.NEAREST and not cleaned.get("commune"):
+            self.add_error("sort", _("Choose a commune to sort by distance."))
+            cleaned["sort"] = ""
+        return cleaned
+
+
+class SelectOneOfMany(forms.Select):
+    """A plain select for a filter that accepts several values in the URL (?departement=42&…).
+
+    People pick one without JavaScript; shared links may carry several, all kept.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        return (
+            [value for value in data.getlist(name) if value]
+            if hasattr(data, "getlist")
+            else ([data[name]] if data.get(name) else [])
+        )
+
+    def optgroups(self, name, value, attrs=None):
+        choices = list(self.choices)
+        if not choices or choices[0][0] != "":
+            self.choices = [("", ANY), *choices]
+        return super().optgroups(name, value, attrs)
+
+
+def multiple(label, choices=(), widget=forms.CheckboxSelectMultiple, **kwargs):
+    # distinct=False: no filter joins a to-many relation (they use subqueries), and a
+    # DISTINCT over every column costs a full sort on large tables.
+    return django_filters.MultipleChoiceFilter(
+        label=label, choices=choices, widget=widget, distinct=False, **kwargs
+    )
+
+
+def yes_no(label, **kwargs):
+    return django_filters.ChoiceFilter(label=label, choices=YES_NO, empty_label=ANY, **kwargs)
+
+
+class ProfileFilterSet(django_filters.FilterSet):
+    """The public search, shared by the map page, the list and the API.
+
+    Only public fields can be filtered on (a filter on a hidden field would reveal it).
+    ``territory`` and ``kinds`` come from a MapPage: results never leave them;
+    ``offered`` names the filters the page offers (the others are ignored).
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Words in the presentation"), method="filter_text", max_length=100
+    )
+    kind = multiple(_("Kind of profile"), ProfileKind.choices, field_name="profile_kind")
+    composition = multiple(_("Household composition"), Composition.choices)
+    children = django_filters.ChoiceFilter(
+        label=_("Children"),
+        choices=CHILDREN_CHOICES,
+        field_name="children",
+        lookup_expr="gte",
+        empty_label=ANY,
+    )
+    age = multiple(_("Age bands"), AgeBand.choices, method="filter_age")
+    commune = django_filters.CharFilter(
+        label=_("Around the commune"),
+        method="filter_commune",
+        max_length=100,
+        help_text=_("Name or postal code"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-fv-commune": ""}),
+    )
+    km = django_filters.ChoiceFilter(
+        label=_("Within"), choices=KM_CHOICES, method="keep", empty_label=None
+    )
+    departement = multiple(_("Département"), method="filter_departement", widget=SelectOneOfMany)
+    region = multiple(_("Région"), method="filter_region", widget=SelectOneOfMany)
+    setting = multiple(_("Setting"), Setting.choices)
+    tenure = multiple(_("Tenure"), Tenure.choices)
+    project = multiple(_("Kind of project"), method="filter_project")
+    horizon = multiple(_("Horizon"), Horizon.choices)
+    role = multiple(_("Role wished"), Role.choices)
+    step = multiple(_("Steps already taken"), method="filter_step")
+    place = yes_no(_("Place identified"), method="filter_place")
+    value = multiple(_("Values and themes"), method="filter_value")
+    financing = multiple(
+        _("Personal contribution"),
+        [c for c in FinancingBand.choices if c[0] != FinancingBand.UNDISCLOSED],
+        method="filter_financing",
+    )
+    social_housing = yes_no(_("Eligible for social housing"), method="filter_social_housing")
+    confirmed = django_filters.ChoiceFilter(
+        label=_("Confirmed"),
+        choices=CONFIRMED_CHOICES,
+        method="filter_confirmed",
+        empty_label=_("any time"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"), choices=Sort.choices, method="keep", empty_label=None
+    )
+
+    # Filters that always come with another one, or are not filters at all.
+    COMPANIONS = {"km": "commune", "sort": None}
+    OPTION_FILTERS = {
+        "project": ("project_kinds", ProfileOption.Category.PROJECT_KIND),
+        "step": ("steps", ProfileOption.Category.STEP),
+        "value": ("values", ProfileOption.Category.VALUE),
+    }
+
+    class Meta:
+        model = Profile
+        fields = []
+        form = ProfileSearchForm
+
+    def __init__(
+        self, data=None, queryset=None, *, territory=None, kinds=None, offered=None, **kwargs
+    ):
+        from .search import Territory
+
+        self.territory = territory or Territory()
+        if queryset is None:
+            queryset = Profile.objects.public()
+        queryset = self.territory.apply(queryset)
+        if kinds:
+            queryset = queryset.filter(profile_kind__in=kinds)
+        super().__init__(data, queryset, **kwargs)
+        if offered is not None:
+            keep = set(offered) | {"sort"} | ({"km"} if "commune" in offered else set())
+            for name in list(self.filters):
+                if name not in keep:
+                    del self.filters[name]
+        self._set_choices(kinds)
+
+    def _set_choices(self, kinds):
+        """Choices read from the database, once per request, limited to the territory."""
+        filters = self.filters
+        if kinds and "kind" in filters:
+            filters["kind"].extra["choices"] = [c for c in ProfileKind.choices if c[0] in kinds]
+        if "departement" in filters:
+            filters["departement"].extra["choices"] = [
+                (d.code, str(d)) for d in self.territory.departements_queryset()
+            ]
+        if "region" in filters:
+            filters["region"].extra["choices"] = [
+                (r.code, r.name) for r in self.territory.regions_queryset()
+            ]
+        wanted = [name for name in self.OPTION_FILTERS if name in filters]
+        if wanted:
+            options = ProfileOption.objects.filter(
+                category__in=[self.OPTION_FILTERS[name][1] for name in wanted]
+            ).only("category", "slug", "label", "label_en")
+            by_category = {}
+            for option in options:
+                by_category.setdefault(option.category, []).append((option.slug, str(option)))
+            for name in wanted:
+                category = self.OPTION_FILTERS[name][1]
+                filters[name].extra["choices"] = by_category.get(category, [])
+
+    # The querystring of the active, valid filters: for links (pagination, back links).
+    def querystring(self, exclude=("page",)):
+        if not self.is_bound:
+            return ""
+        params = QueryDict(mutable=True)
+        for name in self.filters:
+            if name in exclude or name in self.errors:
+                continue
+            values = (
+                [v for v in self.data.getlist(name) if v]
+                if hasattr(self.data, "getlist")
+                else [self.data.get(name)]
+            )
+            if values and any(values):
+                params.setlist(name, [v for v in values if v])
+        commune = self.chosen_commune
+        if commune is not None and "commune" in params:
+            params["commune"] = commune.insee_code  # Links carry the stable code.
+        return params.urlencode()
+
+    def active_filters(self):
+        """Names of the filters with a valid value (sort and km excluded)."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return []
+        return [
+            name
+            for name, value in self.form.cleaned_data.items()
+            if name not in self.COMPANIONS and name in self.filters and value not in (None, "", [])
+        ]
+
+    @property
+    def chosen_commune(self):
+        """The Commune of the ``commune`` filter once validated, or None."""
+        self.errors  # noqa: B018  (runs the validation)
+        return getattr(self.form, "cleaned_data", {}).get("commune")
+
+    # --- filter methods
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        from .search import text_search_ids
+
+        value = value.strip()
+        return queryset.filter(pk__in=text_search_ids(value)) if value else queryset
+
+    def filter_age(self, queryset, name, value):
+        match = Q()
+        for code in value:  # Codes are never substrings of each other.
+            match |= Q(age_bands__contains=code)
+        return queryset.filter(match)
+
+    def filter_commune(self, queryset, name, value):
+        from .search import near
+
+        km = int(self.form.cleaned_data.get("km") or DEFAULT_KM)
+        return near(queryset, value, km)
+
+    def filter_departement(self, queryset, name, value):
+        from .search import in_places
+
+        return queryset.filter(in_places(departement_codes=value))
+
+    def filter_region(self, queryset, name, value):
+        from .search import in_places
+
+        return queryset.filter(in_places(region_codes=value))
+
+    def _filter_options(self, queryset, name, value):
+        relation = self.OPTION_FILTERS[name][0]
+        through = getattr(Profile, relation).through
+        return queryset.filter(
+            pk__in=through.objects.filter(profileoption__slug__in=value)
+            .filter(profileoption__category=self.OPTION_FILTERS[name][1])
+            .values("profile_id")
+        )
+
+    filter_project = filter_step = filter_value = _filter_options
+
+    def filter_place(self, queryset, name, value):
+        return queryset.filter(place_identified=value == "yes")
+
+    # Contribution and eligibility are filtered only where the owner shows them:
+    # a filter on a hidden value would reveal it.
+    def filter_financing(self, queryset, name, value):
+        return queryset.filter(financing_public=True, financing_band__in=value)
+
+    def filter_social_housing(self, queryset, name, value):
+        return queryset.filter(financing_public=True, social_housing_eligible=value == "yes")
+
+    def filter_confirmed(self, queryset, name, value):
+        since = timezone.now() - timedelta(days=round(30.44 * int(value)))
+        return queryset.alias(confirmed_on=Coalesce("last_confirmed_at", "created_at")).filter(
+            confirmed_on__gte=since
+        )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or Sort.NEWEST
+        if sort == Sort.NEAREST and "distance_km" in queryset.query.annotations:
+            return queryset.order_by("distance_km", "-created_at", "-pk")
+        if sort == Sort.CONFIRMED:
+            return queryset.order_by(Coalesce("last_confirmed_at", "created_at").desc(), "-pk")
+        return queryset.order_by("-created_at", "-pk")

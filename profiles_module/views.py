@@ -1,9 +1,15 @@
+from django.conf import settings
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .conf import app_settings
 from .geography import search_communes
+from .models import Profile, Sector
+from .search import profile_slug, with_public_relations
 
 
 @require_GET
@@ -26,3 +32,67 @@ def commune_autocomplete(request):
             ]
         }
     )
+
+
+def safe_back_link(request):
+    """The search page to go back to, from ?back=: a path on this site only (no open redirect)."""
+    back = request.GET.get("back", "")
+    if (
+        back.startswith("/")
+        and not back.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        return back
+    return ""
+
+
+@require_GET
+def profile_detail(request, uid, slug=None):
+    """The public page of a profile: /fiches/<uid>/<slug>/; other slugs redirect to it."""
+    queryset = with_public_relations(Profile.objects.public()).select_related("place_commune")
+    profile = get_object_or_404(queryset, uid=uid)
+    if slug != profile_slug(profile.public_name):
+        url = profile.get_absolute_url()
+        if request.GET:
+            url += "?" + request.GET.urlencode()
+        return redirect(url)
+    sectors = []
+    for sector in profile.sectors.all():
+        place = sector.place
+        if place is not None:
+            sectors.append(
+                {
+                    "lat": round(place.latitude, 4),
+                    "lng": round(place.longitude, 4),
+                    "radius_km": sector.radius_km if sector.kind == Sector.Kind.COMMUNE else None,
+                    "label": str(sector),
+                }
+            )
+    return TemplateResponse(
+        request,
+        "profiles_module/profile_page.html",
+        {
+            "profile": profile,
+            "back": safe_back_link(request),
+            "sector_map": {"sectors": sectors, "tiles": tile_layer()},
+        },
+    )
+
+
+def tile_layer():
+    """The tile server of wagtailgeowidget's setting, so the admin and public maps agree."""
+    return {
+        "url": getattr(
+            settings,
+            "GEO_WIDGET_LEAFLET_TILE_LAYER",
+            "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png",
+        ),
+        "options": getattr(
+            settings,
+            "GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS",
+            {
+                "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">'
+                "OpenStreetMap</a> contributors"
+            },
+        ),
+    }

@@ -1,5 +1,6 @@
 from django.forms import CheckboxSelectMultiple
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -12,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from .filters import ProfileAdminFilterSet
+from .lifecycle_admin import AskToUpdateBulkAction, ProfileEventsPanel
 from .models import Profile, ProfileOption
 from .panels import LocalLeafletPanel
 from .widgets import CommuneAutocompleteWidget
@@ -194,6 +196,7 @@ class ProfileViewSet(SnippetViewSet):
                     ],
                     heading=_("Private"),
                 ),
+                ObjectList([ProfileEventsPanel()], heading=_("Lifecycle")),
             ]
         ).bind_to_model(self.model)
 
@@ -216,3 +219,6 @@ class ProfileOptionViewSet(SnippetViewSet):
 # Registered here, not with a decorator on the models: the models stay free of admin code.
 register_snippet(ProfileViewSet)
 register_snippet(ProfileOptionViewSet)
+
+# Bulk actions register their class itself (Wagtail's own do the same).
+hooks.register("register_bulk_action", AskToUpdateBulkAction)

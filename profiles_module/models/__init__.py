@@ -1,13 +1,28 @@
 from .geography import Commune, Departement, Region, normalize_place_name
 from .options import ProfileOption
+from .pages import MapPage, SearchFilter
 from .profiles import Profile, Sector
+from .publication import (
+    AccessToken,
+    LifecycleSettings,
+    OutgoingEmail,
+    ProfileEvent,
+    PublishPage,
+)
 
 __all__ = [
+    "AccessToken",
+    "LifecycleSettings",
+    "OutgoingEmail",
+    "ProfileEvent",
+    "PublishPage",
     "Commune",
     "Departement",
+    "MapPage",
     "Profile",
     "ProfileOption",
     "Region",
+    "SearchFilter",
     "Sector",
     "normalize_place_name",
 ]

@@ -17,6 +17,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from ..conf import app_settings
@@ -85,6 +86,36 @@ class Role(models.TextChoices):
     CREATE = "create", _("start a group")
     JOIN = "join", _("join an existing group")
     BOTH = "both", _("both")
+
+
+class HiddenReason(models.TextChoices):
+    STALE = "stale", _("not confirmed for too long")
+
+
+# Fields owned by the owner's links and the lifecycle, not by an edit: publishing a
+# revision (e.g. one approved after days in moderation) keeps their current values.
+LIFECYCLE_FIELDS = [
+    "language",
+    "last_confirmed_at",
+    "site",
+    "awaiting_confirmation",
+    "email_confirmed_at",
+    "paused",
+    "hidden_reason",
+    "reminders_sent",
+    "erasure_warned_at",
+    "update_requested_at",
+]
+
+
+class ProfileQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    def public(self):
+        """Profiles anyone may see: the one definition of "publicly visible".
+
+        Every public page, the API and the map go through it, so a new hidden state
+        (paused, expired…) only needs to be excluded here.
+        """
+        return self.filter(live=True)
 
 
 class Profile(
@@ -213,6 +244,39 @@ class Profile(
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     last_confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
 
+    # Publication lifecycle: set by the public form, the owner's links and run_lifecycle,
+    # never by editors. Kept out of revisions (see LIFECYCLE_FIELDS).
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("site"),
+    )
+    awaiting_confirmation = models.BooleanField(
+        _("awaiting email confirmation"), default=False, editable=False
+    )
+    email_confirmed_at = models.DateTimeField(
+        _("email confirmed on"), null=True, blank=True, editable=False
+    )
+    paused = models.BooleanField(_("paused by the owner"), default=False, editable=False)
+    hidden_reason = models.CharField(
+        _("hidden because"), max_length=20, choices=HiddenReason, blank=True, editable=False
+    )
+    reminders_sent = models.PositiveSmallIntegerField(
+        _("reminders sent"), default=0, editable=False
+    )
+    erasure_warned_at = models.DateTimeField(
+        _("erasure warning sent on"), null=True, blank=True, editable=False
+    )
+    update_requested_at = models.DateTimeField(
+        _("update last requested on"), null=True, blank=True, editable=False
+    )
+
+    objects = ProfileQuerySet.as_manager()
+
     search_fields = [
         index.SearchField("public_name"),
         index.AutocompleteField("public_name"),
@@ -224,6 +288,13 @@ class Profile(
 
     class Meta:
         ordering = ["-created_at"]
+        # For the public search: bounding boxes, sorting and "confirmed within N months".
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="profile_point_idx"),
+            models.Index(fields=["live", "-created_at"], name="profile_live_created_idx"),
+            models.Index(fields=["last_confirmed_at"], name="profile_confirmed_idx"),
+            models.Index(fields=["updated_at"], name="profile_updated_idx"),
+        ]
         verbose_name = _("household profile")
         verbose_name_plural = _("household profiles")
         permissions = [
@@ -232,6 +303,12 @@ class Profile(
 
     def __str__(self):
         return self.public_name
+
+    def get_absolute_url(self):
+        """The public profile page (only answers while the profile is public)."""
+        from ..search import profile_path
+
+        return profile_path(self)
 
     def clean(self):
         super().clean()
@@ -296,6 +373,13 @@ class Profile(
     def financing_band_public(self):
         """The contribution band, or '' when the owner chose to hide it."""
         return self.financing_band if self.financing_public else ""
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in LIFECYCLE_FIELDS:
+            attname = self._meta.get_field(name).attname
+            setattr(obj, attname, getattr(self, attname))
+        return obj
 
     def get_preview_template(self, request, mode_name):
         return "profiles_module/profile_preview.html"

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from wagtail.models import Workflow, WorkflowContentType
 
 from home.models import HomePage
-from profiles_module.models import Profile
+from profiles_module.models import MapPage, Profile, PublishPage, Region
 
 DEMO_LOGIN = "admin"
 DEMO_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "futurs-voisins")
@@ -19,6 +19,66 @@ INTRODUCTION = (
     "projet ? <b>Futurs voisins</b> vous aide à trouver les foyers qui cherchent la même "
     "chose que vous, près de chez vous, pour former un groupe ensemble.</p>"
 )
+
+
+MAP_PAGES = [
+    {
+        "title": "Trouver des futurs voisins",
+        "slug": "trouver",
+        "region": None,
+        "introduction": (
+            "<p>Cherchez parmi les foyers qui veulent vivre en habitat participatif, "
+            "partout en France : choisissez une commune et un rayon, un département ou une "
+            "région, puis affinez avec vos critères (statut d'occupation, type de projet, "
+            "échéance…). La carte et la liste montrent les mêmes résultats.</p>"
+        ),
+    },
+    {
+        "title": "Futurs voisins en Auvergne-Rhône-Alpes",
+        "slug": "auvergne-rhone-alpes",
+        "region": "84",
+        "introduction": (
+            "<p>Les foyers qui cherchent un habitat participatif en Auvergne-Rhône-Alpes : "
+            "une carte limitée à la région, comme un réseau régional peut la proposer sur "
+            "son site.</p>"
+        ),
+    },
+]
+
+
+def create_map_pages(home):
+    """The demo's map pages under the home page, shown in its menu; created once."""
+    for spec in MAP_PAGES:
+        if MapPage.objects.filter(slug=spec["slug"]).exists():
+            continue
+        page = MapPage(
+            title=spec["title"],
+            slug=spec["slug"],
+            introduction=spec["introduction"],
+            show_in_menus=True,
+        )
+        home.add_child(instance=page)
+        if spec["region"]:
+            page.regions.set(Region.objects.filter(code=spec["region"]))
+        page.save_revision().publish()
+
+
+def create_publish_page(home):
+    """The "Publier ma fiche" page under the home page, shown in its menu; created once."""
+    if PublishPage.objects.exists():
+        return
+    page = PublishPage(
+        title="Publier ma fiche",
+        slug="publier-ma-fiche",
+        introduction=(
+            "<p>Deux minutes suffisent. Votre fiche est publiée dès que vous confirmez votre "
+            "adresse email ; vous pourrez la modifier, la mettre en pause ou la supprimer à "
+            "tout moment grâce au lien personnel de nos emails.</p>"
+        ),
+        show_in_menus=True,
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
 
 
 class Command(BaseCommand):
@@ -36,6 +96,10 @@ class Command(BaseCommand):
         if home and not home.introduction:
             home.introduction = INTRODUCTION
             home.save_revision().publish()
+
+        if home:
+            create_map_pages(home)
+            create_publish_page(home)
 
         # Profiles go through Wagtail's moderation workflow when editors submit them.
         workflow = Workflow.objects.filter(active=True).order_by("pk").first()

@@ -1,0 +1,232 @@
+"""Read-only public API: /api/v1/profiles/ (JSON), /api/v1/profiles.geojson, and the map data.
+
+Same filters and territory limits as the map page (``ProfileFilterSet``), public fields
+only. An invalid filter value answers 400 with ``{"errors": {name: [messages]}}``: a
+program asked for something precise, silently ignoring part of it would mislead it
+(the map page, for people, shows the message and ignores the value instead).
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import JsonResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .conf import app_settings
+from .filters import ProfileFilterSet
+from .models import MapPage
+from .search import (
+    map_features,
+    parse_bbox,
+    public_point,
+    with_public_relations,
+)
+
+# Parameters that are not filters.
+API_PARAMS = {"page", "page_size", "page_id", "bbox", "zoom"}
+
+
+class BadRequest(Exception):
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def get_map_page(request):
+    """The MapPage named by ?page_id= (its territory and kinds limit the answer), or None."""
+    value = request.GET.get("page_id")
+    if not value:
+        return None
+    page = MapPage.objects.live().filter(pk=value).first() if value.isdigit() else None
+    if page is None:
+        raise BadRequest({"page_id": [_("No published map page has this id.")]})
+    return page
+
+
+def filtered_queryset(request):
+    page = get_map_page(request)
+    filterset = ProfileFilterSet(
+        request.GET,
+        territory=page.get_territory() if page else None,
+        kinds=list(page.profile_kinds) or None if page else None,
+    )
+    if not filterset.is_valid():
+        raise BadRequest(
+            {
+                name: [error["message"] for error in errors]
+                for name, errors in filterset.errors.get_json_data().items()
+            }
+        )
+    return filterset.qs
+
+
+def positive_int(request, name, default, maximum):
+    value = request.GET.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= maximum:
+        raise BadRequest({name: [_("Give a whole number from 1 to %(max)d.") % {"max": maximum}]})
+    return int(value)
+
+
+def paginate(request, queryset):
+    size = positive_int(
+        request, "page_size", app_settings.API_PAGE_SIZE, app_settings.API_MAX_PAGE_SIZE
+    )
+    paginator = Paginator(queryset, size)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise BadRequest({"page": [_("This page does not exist.")]}) from None
+
+    def link(number):
+        params = request.GET.copy()
+        params["page"] = number
+        return request.build_absolute_uri("?" + params.urlencode())
+
+    return page, {
+        "count": paginator.count,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+    }
+
+
+def public_api(view):
+    """GET only, readable from other sites, 400 on bad input, and cacheable.
+
+    The ETag is a hash of the body: always right whatever changed (a profile, its
+    options, a map page's territory) and free of extra queries; a matching
+    If-None-Match gets a 304 without the body.
+    """
+
+    @require_GET
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except BadRequest as error:
+            response = JsonResponse({"errors": error.errors}, status=400)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=60"
+        response["Vary"] = "Accept-Language, Cookie"
+        if response.status_code == 200:
+            digest = hashlib.sha256(response.content).hexdigest()[:32]
+            response["ETag"] = quote_etag(digest)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+    return wrapper
+
+
+def choice(profile, name):
+    code = getattr(profile, name)
+    if not code:
+        return None
+    return {"code": code, "label": str(getattr(profile, f"get_{name}_display")())}
+
+
+def sector_data(sector):
+    return {
+        "kind": sector.kind,
+        "label": str(sector),
+        "commune": sector.commune.insee_code if sector.commune_id else None,
+        "radius_km": sector.radius_km if sector.commune_id else None,
+        "departement": sector.departement.code if sector.departement_id else None,
+        "region": sector.region.code if sector.region_id else None,
+    }
+
+
+def profile_data(request, profile):
+    """Every public field of a profile; the contribution only when its owner shows it."""
+    shows_financing = profile.financing_public
+    return {
+        "uid": str(profile.uid),
+        "url": request.build_absolute_uri(profile.get_absolute_url()),
+        "public_name": profile.public_name,
+        "profile_kind": choice(profile, "profile_kind"),
+        "composition": choice(profile, "composition"),
+        "adults": profile.adults,
+        "children": profile.children,
+        "age_bands": list(profile.age_bands),
+        "sectors": [sector_data(sector) for sector in profile.sectors.all()],
+        "setting": choice(profile, "setting"),
+        "tenure": choice(profile, "tenure"),
+        "project_kinds": [option.slug for option in profile.project_kinds.all()],
+        "financing_band": choice(profile, "financing_band") if shows_financing else None,
+        "social_housing_eligible": profile.social_housing_eligible if shows_financing else None,
+        "horizon": choice(profile, "horizon"),
+        "role": choice(profile, "role"),
+        "steps": [option.slug for option in profile.steps.all()],
+        "place_identified": profile.place_identified,
+        "place_commune": (
+            profile.place_commune.insee_code
+            if profile.place_identified and profile.place_commune_id
+            else None
+        ),
+        "values": [option.slug for option in profile.values.all()],
+        "values_other": profile.values_other,
+        "presentation": profile.presentation,
+        "photo": request.build_absolute_uri(profile.photo.url) if profile.photo else None,
+        "national_project_url": profile.national_project_url or None,
+        "created_at": profile.created_at.isoformat(),
+        "last_confirmed_at": (profile.last_confirmed_at or profile.created_at).isoformat(),
+    }
+
+
+def api_queryset(request):
+    return with_public_relations(filtered_queryset(request)).select_related("place_commune")
+
+
+@public_api
+def profiles_json(request):
+    """/api/v1/profiles/?<filters>&page=&page_size=&page_id="""
+    page, meta = paginate(request, api_queryset(request))
+    return JsonResponse(
+        {**meta, "results": [profile_data(request, profile) for profile in page]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@public_api
+def profiles_geojson(request):
+    """/api/v1/profiles.geojson: the same profiles as a GeoJSON FeatureCollection."""
+    page, meta = paginate(request, api_queryset(request))
+    features = []
+    for profile in page:
+        point = public_point(profile.uid, profile.latitude, profile.longitude)
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(profile.uid),
+                "geometry": {"type": "Point", "coordinates": [point[1], point[0]]}
+                if point
+                else None,
+                "properties": profile_data(request, profile),
+            }
+        )
+    response = JsonResponse(
+        {"type": "FeatureCollection", **meta, "features": features},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Type"] = "application/geo+json"
+    return response
+
+
+@public_api
+def profiles_map(request):
+    """What the map shows for ?bbox=west,south,east,north&zoom=z: points or counts per cell."""
+    zoom = positive_int(request, "zoom", 6, 20)
+    bbox = None
+    if request.GET.get("bbox"):
+        bbox = parse_bbox(request.GET["bbox"])
+        if bbox is None:
+            raise BadRequest({"bbox": [_("Give west,south,east,north in degrees.")]})
+    mode, features = map_features(filtered_queryset(request), bbox, zoom)
+    return JsonResponse(
+        {"type": "FeatureCollection", "mode": mode, "features": features},
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,181 @@
+"""Emails to owners: rendered from templates, stored in the outbox, sent by a task.
+
+Templates follow Wagtail's notifications: `profiles_module/emails/<name>_subject.txt`,
+`<name>.txt` and `<name>.html`; a host site overrides any of them.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from . import tokens
+from .conf import app_settings
+from .models import OutgoingEmail, ProfileEvent
+
+Event = ProfileEvent.Kind
+
+
+def root_url(profile):
+    """Base of the links in a profile's emails: its site's, else the default site's."""
+    from wagtail.models import Site
+
+    site = profile.site or Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        return site.root_url
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+
+
+def link(profile, name, *args, query=""):
+    return root_url(profile) + reverse(f"profiles_module:{name}", args=args) + query
+
+
+def render_email(name, context, language):
+    """(subject, text, html) of the email `name`, in `language`."""
+    with translation.override(language):
+        subject = render_to_string(f"profiles_module/emails/{name}_subject.txt", context)
+        text = render_to_string(f"profiles_module/emails/{name}.txt", context)
+        html = render_to_string(f"profiles_module/emails/{name}.html", context)
+    # A subject is one line, whatever the template or the public name hold.
+    subject = " ".join(subject.split())[:255]
+    return subject, text, html
+
+
+def get_email_context(profile, name, now):
+    """Extension point: the context of every owner email. Each carries a fresh
+    management link; reminders also a one-click "still looking" link."""
+    from wagtail.models import Site
+
+    raw = tokens.issue(profile, tokens.Purpose.MANAGE, now=now)
+    site = profile.site or Site.objects.filter(is_default_site=True).first()
+    return {
+        "profile": profile,
+        "site_name": (site.site_name if site else "") or "Futurs voisins",
+        "manage_url": link(profile, "owner_link", raw),
+        "still_looking_url": link(profile, "owner_link", raw, query="?action=still-looking"),
+        "manage_link_days": app_settings.MANAGE_LINK_DAYS,
+    }
+
+
+def queue_email(profile, name, *, recipient=None, context=None, now=None):
+    """Store an owner email in the outbox, log it and enqueue its sending."""
+    from .tasks import send_email
+
+    now = now or timezone.now()
+    full_context = get_email_context(profile, name, now) | (context or {})
+    language = profile.language or settings.LANGUAGE_CODE
+    subject, text, html = render_email(name, full_context, language)
+    message = OutgoingEmail.objects.create(
+        profile=profile,
+        template=name,
+        recipient=recipient or profile.email,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    ProfileEvent.record(profile, Event.EMAIL_QUEUED, f"{name} #{message.pk}", now=now)
+    send_email.enqueue(message.pk)
+    return message
+
+
+def retry_delay(attempts):
+    """Exponential backoff: 1 min, 2 min, 4 min… capped (6 h by default)."""
+    base = app_settings.EMAIL_RETRY_DELAY_SECONDS
+    return timedelta(
+        seconds=min(base * 2 ** max(attempts - 1, 0), app_settings.EMAIL_RETRY_MAX_DELAY_SECONDS)
+    )
+
+
+def deliver(message_id):
+    """Send one outbox message, at most once.
+
+    The message is claimed by a conditional UPDATE (pending → sending), atomic on every
+    database, so two workers never send it both. On failure it goes back to pending
+    with a later `next_attempt_at`; `run_lifecycle` (or the queue, when the backend can
+    defer tasks) tries again.
+    """
+    now = timezone.now()
+    claimed = OutgoingEmail.objects.filter(pk=message_id, status=OutgoingEmail.Status.PENDING)
+    if not claimed.update(
+        status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
+    ):
+        return "skipped"
+    message = OutgoingEmail.objects.select_related("profile").get(pk=message_id)
+    email = EmailMultiAlternatives(message.subject, message.text_body, to=[message.recipient])
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    try:
+        email.send()
+    except Exception as error:  # noqa: BLE001  (any provider error: retry later)
+        return _failed(message, error, now)
+    message.status = OutgoingEmail.Status.SENT
+    message.sent_at = now
+    # The bodies hold a live link; the recipient stays until OUTBOX_RETENTION_DAYS.
+    message.text_body = message.html_body = ""
+    message.last_error = ""
+    message.save()
+    if message.profile:
+        ProfileEvent.record(message.profile, Event.EMAIL_SENT, f"{message.template} #{message.pk}")
+    return "sent"
+
+
+def _failed(message, error, now):
+    from django.tasks import task_backends
+
+    from .tasks import send_email
+
+    # Provider errors often quote the address: keep it out of the logs.
+    text = f"{type(error).__name__}: {error}".replace(message.recipient, "<recipient>")[:200]
+    message.last_error = text
+    if message.attempts >= app_settings.EMAIL_MAX_ATTEMPTS:
+        message.status = OutgoingEmail.Status.FAILED
+        kind = Event.EMAIL_FAILED
+    else:
+        message.status = OutgoingEmail.Status.PENDING
+        message.next_attempt_at = now + retry_delay(message.attempts)
+        kind = Event.EMAIL_RETRY
+    message.save()
+    if message.profile:
+        ProfileEvent.record(
+            message.profile,
+            kind,
+            f"{message.template} #{message.pk}, attempt {message.attempts}: {text}",
+        )
+    if kind == Event.EMAIL_RETRY and task_backends[send_email.backend].supports_defer:
+        send_email.using(run_after=message.next_attempt_at).enqueue(message.pk)
+    return "failed"
+
+
+def retry_due(now=None):
+    """Enqueue pending messages that are due, and release messages stuck in "sending"
+    (a worker that died mid-send). Returns how many were enqueued."""
+    from .tasks import send_email
+
+    now = now or timezone.now()
+    OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENDING, last_attempt_at__lt=now - timedelta(hours=1)
+    ).update(status=OutgoingEmail.Status.PENDING)
+    due = list(
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    for pk in due:
+        send_email.enqueue(pk)
+    return len(due)
+
+
+def purge_outbox(now=None):
+    """Delete sent and abandoned messages older than OUTBOX_RETENTION_DAYS."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=app_settings.OUTBOX_RETENTION_DAYS)
+    deleted, _ = OutgoingEmail.objects.filter(
+        status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -1,0 +1,220 @@
+"""Public forms: publish a profile, edit it as its owner, change the address, ask for a link.
+
+Validation stays on the model (validators, Profile.clean, Sector.clean): these forms only
+choose the fields and add the consents.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.forms import ClusterForm
+
+from .models import Commune, Profile, ProfileOption, Sector
+from .widgets import CommuneAutocompleteWidget
+
+PROFILE_FIELDS = [
+    "profile_kind",
+    "public_name",
+    "composition",
+    "adults",
+    "children",
+    "age_bands",
+    "presentation",
+    "setting",
+    "tenure",
+    "project_kinds",
+    "horizon",
+    "role",
+    "steps",
+    "place_identified",
+    "place_commune",
+    "values",
+    "values_other",
+    "financing_band",
+    "financing_public",
+    "social_housing_eligible",
+    "national_project_url",
+    "news_consent",
+]
+
+# The sections of the form, in order: (legend, fields).
+FIELDSETS = [
+    (_("You"), ["profile_kind", "public_name", "composition", "adults", "children", "age_bands"]),
+    (_("Your project"), ["setting", "tenure", "project_kinds", "horizon", "role"]),
+    (
+        _("Where you are in your project"),
+        ["steps", "place_identified", "place_commune", "values", "values_other"],
+    ),
+    (
+        _("Financing (optional)"),
+        ["financing_band", "financing_public", "social_housing_eligible"],
+    ),
+    (_("Presentation"), ["presentation", "national_project_url"]),
+]
+
+SECTOR_FORMSET = {
+    "fields": ["kind", "commune", "radius_km", "departement", "region"],
+    "widgets": {
+        "kind": forms.RadioSelect,
+        "commune": CommuneAutocompleteWidget,
+        "radius_km": forms.RadioSelect,
+    },
+    "min_num": 1,
+    "validate_min": True,
+    "max_num": 3,
+    "validate_max": True,
+    "extra": 2,
+}
+
+
+class ErrorSummaryMixin:
+    def error_summary(self):
+        """(field id, label, message) of every error, for the summary at the top."""
+        items = []
+        for name, errors in self.errors.items():
+            field_id = self[name].auto_id if name in self.fields else ""
+            label = self.fields[name].label if name in self.fields else ""
+            items.extend((field_id, label, error) for error in errors)
+        return items
+
+
+class ProfileForm(ErrorSummaryMixin, ClusterForm):
+    """The profile as its owner edits it: every public criterion and the news consent."""
+
+    fieldsets = FIELDSETS
+
+    class Meta:
+        model = Profile
+        fields = PROFILE_FIELDS
+        formsets = {"sectors": SECTOR_FORMSET}
+        widgets = {
+            "profile_kind": forms.RadioSelect,
+            "composition": forms.RadioSelect,
+            "setting": forms.RadioSelect,
+            "tenure": forms.RadioSelect,
+            "horizon": forms.RadioSelect,
+            "role": forms.RadioSelect,
+            "financing_band": forms.RadioSelect,
+            "project_kinds": forms.CheckboxSelectMultiple,
+            "steps": forms.CheckboxSelectMultiple,
+            "values": forms.CheckboxSelectMultiple,
+            "place_commune": CommuneAutocompleteWidget,
+            "presentation": forms.Textarea(attrs={"rows": 6}),
+        }
+        labels = {
+            "news_consent": _("I would like to receive news from the cohousing network"),
+        }
+        help_texts = {
+            "public_name": _("A first name or a pseudonym, shown publicly."),
+            "news_consent": _("Optional. You can withdraw it at any time."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = {
+            "project_kinds": ProfileOption.Category.PROJECT_KIND,
+            "steps": ProfileOption.Category.STEP,
+            "values": ProfileOption.Category.VALUE,
+        }
+        for name, category in categories.items():
+            self.fields[name].queryset = ProfileOption.objects.filter(category=category)
+        self.fields["place_commune"].queryset = Commune.objects.all()
+        for name in ("setting", "tenure", "horizon", "role", "financing_band"):
+            # A radio list with a "no answer" choice rather than a dash.
+            self.fields[name].choices = [("", _("No answer")), *self.fields[name].choices[1:]]
+        self.fields["social_housing_eligible"] = forms.TypedChoiceField(
+            label=self.fields["social_housing_eligible"].label,
+            required=False,
+            choices=[("", _("I prefer not to say")), ("True", _("yes")), ("False", _("no"))],
+            coerce=lambda value: value == "True",
+            empty_value=None,
+            widget=forms.RadioSelect,
+        )
+        for index, form in enumerate(self.formsets["sectors"].forms, start=1):
+            if "ORDER" in form.fields:
+                form.fields["ORDER"].widget = forms.HiddenInput()
+                form.fields["ORDER"].initial = index
+            form.fields["commune"].queryset = Commune.objects.all()
+            form.fields["kind"].choices = Sector.Kind.choices
+            form.fields["radius_km"].choices = Sector.RADIUS_CHOICES
+            form.fields["departement"].empty_label = _("Choose a département")
+            form.fields["region"].empty_label = _("Choose a région")
+
+    def clean(self):
+        cleaned = super().clean()
+        # Profile.clean wants the date of the news consent, which is not a form field.
+        if cleaned.get("news_consent"):
+            if not self.instance.news_consent_at:
+                self.instance.news_consent_at = timezone.now()
+        else:
+            self.instance.news_consent_at = None
+        return cleaned
+
+    def get_fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+    def error_summary(self):
+        items = super().error_summary()
+        formset = self.formsets["sectors"]
+        for error in formset.non_form_errors():
+            items.append(("sectors", _("Wished sectors"), error))
+        for index, form in enumerate(formset.forms, start=1):
+            for name, errors in form.errors.items():
+                field_id = form[name].auto_id if name in form.fields else "sectors"
+                label = _("Sector %(number)d") % {"number": index}
+                if name in form.fields:
+                    label = f"{label} — {form.fields[name].label}"
+                items.extend((field_id, label, error) for error in errors)
+        return items
+
+
+class PublishProfileForm(ProfileForm):
+    """The form of the publish page: the profile, the private address and the consents."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_(
+            "Private: never shown. We send you the confirmation link and, later, the link "
+            "to manage your profile."
+        ),
+    )
+    publication_consent = forms.BooleanField(
+        label=_("I agree to the publication of this profile on the site"),
+        required=True,
+        help_text=_("Required. Your email address is never published."),
+    )
+    # Honeypot: hidden from people by CSS, filled in by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta(ProfileForm.Meta):
+        fields = [*PROFILE_FIELDS, "email"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.publication_consent_at = timezone.now()
+        return cleaned
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+class EmailChangeForm(ErrorSummaryMixin, forms.Form):
+    email = forms.EmailField(label=_("New email address"), max_length=254)
+
+
+class LinkRequestForm(ErrorSummaryMixin, forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+
+
+class DeleteForm(ErrorSummaryMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my profile and all its data will be erased for good"),
+        required=True,
+    )

@@ -1,0 +1,128 @@
+"""The map page: a Wagtail page editors place anywhere to let visitors search the profiles."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.forms import CheckboxSelectMultiple
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtailgeowidget.helpers import geosgeometry_str_to_struct
+
+from ..fields import ChoiceListField
+from ..panels import LocalLeafletPanel
+from .geography import Departement, Region
+from .profiles import ProfileKind
+
+# Metropolitan France, when the editor leaves the centre empty.
+FRANCE_CENTRE = (46.6, 2.5)
+FRANCE_ZOOM = 6
+
+
+class SearchFilter(models.TextChoices):
+    """The filters a map page can offer; the values are the names used in search URLs."""
+
+    TEXT = "q", _("words in the presentation")
+    KIND = "kind", _("kind of profile")
+    COMPOSITION = "composition", _("household composition")
+    CHILDREN = "children", _("number of children")
+    AGE = "age", _("age bands")
+    COMMUNE = "commune", _("around a commune")
+    DEPARTEMENT = "departement", _("département")
+    REGION = "region", _("région")
+    SETTING = "setting", _("setting")
+    TENURE = "tenure", _("tenure")
+    PROJECT = "project", _("kind of project")
+    HORIZON = "horizon", _("horizon")
+    ROLE = "role", _("role wished")
+    STEP = "step", _("steps already taken")
+    PLACE = "place", _("place identified")
+    VALUE = "value", _("values and themes")
+    FINANCING = "financing", _("personal contribution")
+    SOCIAL_HOUSING = "social_housing", _("eligible for social housing")
+    CONFIRMED = "confirmed", _("confirmed recently")
+
+
+class MapPage(Page):
+    """A searchable map and list of the published profiles, limited to a territory."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+    regions = ParentalManyToManyField(
+        Region,
+        blank=True,
+        related_name="+",
+        verbose_name=_("régions"),
+        help_text=_("Leave régions and départements empty to cover the whole of France."),
+    )
+    departements = ParentalManyToManyField(
+        Departement, blank=True, related_name="+", verbose_name=_("départements")
+    )
+    location = models.CharField(
+        _("map centre"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the map opens. Empty: the centre of France."),
+    )
+    zoom = models.PositiveSmallIntegerField(
+        _("map zoom"),
+        default=FRANCE_ZOOM,
+        validators=[MinValueValidator(2), MaxValueValidator(18)],
+    )
+    filters = ChoiceListField(
+        _("filters offered"),
+        choices=SearchFilter,
+        max_length=300,
+        help_text=_("Leave empty to offer every filter."),
+    )
+    profile_kinds = ChoiceListField(
+        _("kinds of profile listed"),
+        choices=ProfileKind,
+        help_text=_("Leave empty to list every kind of profile."),
+    )
+
+    template = "profiles_module/map/map_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [
+                FieldPanel("regions", widget=CheckboxSelectMultiple),
+                FieldPanel("departements"),
+            ],
+            heading=_("Territory"),
+        ),
+        MultiFieldPanel(
+            [LocalLeafletPanel("location", zoom_field="zoom", hide_latlng=True)],
+            heading=_("Map"),
+        ),
+        FieldPanel("filters"),
+        FieldPanel("profile_kinds"),
+    ]
+
+    class Meta:
+        verbose_name = _("map of the profiles")
+        verbose_name_plural = _("maps of the profiles")
+
+    @property
+    def centre(self):
+        """(latitude, longitude) where the map opens."""
+        point = geosgeometry_str_to_struct(self.location or "")
+        return (float(point["y"]), float(point["x"])) if point else FRANCE_CENTRE
+
+    def get_territory(self):
+        """The Territory this page is limited to (everything when nothing is chosen)."""
+        from ..search import Territory
+
+        return Territory.of_page(self)
+
+    def offered_filters(self):
+        return list(self.filters) or list(SearchFilter.values)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..search import search_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(search_context(request, page=self))
+        return context

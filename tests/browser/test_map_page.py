@@ -1,0 +1,60 @@
+"""The map page in a browser: filter, compare the list with the markers, open a profile."""
+
+import re
+
+import pytest
+
+from home.models import HomePage
+from profiles_module.models import MapPage
+from tests.factories import make_profile
+
+from . import settle
+
+
+@pytest.mark.browser
+def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site):
+    home = HomePage.objects.first()
+    map_page = MapPage(title="Trouver des futurs voisins", slug="trouver")
+    home.add_child(instance=map_page)
+    # Three in the Loire in a cooperative, far enough apart to be separate markers.
+    make_profile(public_name="Stéphane", commune="42218", tenure="cooperative")
+    make_profile(public_name="Romane", commune="42187", tenure="cooperative")
+    make_profile(public_name="Montse", commune="42147", tenure="cooperative")
+    make_profile(public_name="Locataire", commune="42218", tenure="rental")
+    make_profile(public_name="Lyonnais", commune="69123", tenure="cooperative")
+
+    page.goto(live_site + map_page.url)
+    page.wait_for_function("document.querySelector('[data-fv-map]').dataset.count === '5'")
+    page.select_option("#id_departement", "42")
+    page.get_by_label("coopérative d'habitants").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Rechercher").click()
+
+    assert "departement=42" in page.url and "tenure=cooperative" in page.url
+    assert page.locator(".fv-count").inner_text().strip() == (
+        "3 foyers correspondent à votre recherche"
+    )
+    listed = sorted(page.locator(".fv-card__name a").all_inner_texts())
+    assert listed == ["Montse", "Romane", "Stéphane"]
+
+    # The map fits the results, then shows one marker per listed profile.
+    page.wait_for_function("document.querySelector('[data-fv-map]').dataset.mode === 'points'")
+    markers = page.locator(".leaflet-marker-icon[title]")
+    markers.first.wait_for()
+    assert sorted(markers.evaluate_all("els => els.map(e => e.title)")) == listed
+    settle(page)
+
+    page.locator(".leaflet-marker-icon[title='Romane']").click()
+    with page.expect_navigation():
+        page.locator(".leaflet-popup-content a").click()
+    assert re.search(r"/futurs-voisins/fiches/[0-9a-f-]+/romane/$", page.url)
+    assert page.locator("h1").inner_text() == "Romane"
+
+    # From a card, the profile page leads back to the same search.
+    page.go_back()
+    with page.expect_navigation():
+        page.locator(".fv-card__name a", has_text="Stéphane").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Retour à la recherche").click()
+    assert "departement=42" in page.url and "tenure=cooperative" in page.url
+    settle(page)

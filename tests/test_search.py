@@ -1,0 +1,320 @@
+"""The public search: the map page, its filters, territories, sorting and query counts."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from home.models import HomePage
+from profiles_module.models import Departement, MapPage, Profile, ProfileOption, Region
+from tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+
+def make_map_page(title="Trouver des futurs voisins", *, regions=(), departements=(), **fields):
+    home = HomePage.objects.first()
+    page = MapPage(title=title, **fields)
+    home.add_child(instance=page)
+    if regions or departements:
+        page.regions.set(Region.objects.filter(code__in=regions))
+        page.departements.set(Departement.objects.filter(code__in=departements))
+        page.save_revision().publish()
+    return page
+
+
+def names(response):
+    """Public names of the cards, in order."""
+    return re.findall(r'class="fv-card__name"><a [^>]*>([^<]+)</a>', response.content.decode())
+
+
+@pytest.fixture
+def map_page():
+    return make_map_page()
+
+
+def test_map_page_lists_public_profiles_only(client, map_page):
+    make_profile(public_name="Visible")
+    make_profile(public_name="Brouillon", live=False)
+    response = client.get(map_page.url)
+    assert response.status_code == 200
+    assert names(response) == ["Visible"]
+    assert "1 foyer correspond à votre recherche" in response.content.decode()
+
+
+def option(category, slug):
+    return ProfileOption.objects.get(category=category, slug=slug)
+
+
+def api_names(client, query="", **params):
+    response = client.get("/futurs-voisins/api/v1/profiles/?" + query, params)
+    assert response.status_code == 200, response.content
+    return sorted(item["public_name"] for item in response.json()["results"])
+
+
+# Each filter alone: (query string, fields of the matching profile, fields of the other one).
+SINGLE_FILTERS = {
+    "kind": ("kind=group", {"profile_kind": "group"}, {}),
+    "composition": ("composition=family", {"composition": "family", "children": 2}, {}),
+    "children": ("children=2", {"children": 2, "composition": "family"}, {"children": 1}),
+    "age": ("age=60_74", {"age_bands": ["60_74"]}, {"age_bands": ["30_44"]}),
+    "setting": ("setting=rural", {"setting": "rural"}, {"setting": "urban"}),
+    "tenure": ("tenure=cooperative", {"tenure": "cooperative"}, {"tenure": "rental"}),
+    "horizon": ("horizon=lt1", {"horizon": "lt1"}, {"horizon": "gt3"}),
+    "role": ("role=join", {"role": "join"}, {"role": "create"}),
+    "place": ("place=yes", {"place_identified": True}, {}),
+    "financing": (
+        "financing=75k_150k",
+        {"financing_band": "75k_150k", "financing_public": True},
+        {"financing_band": "75k_150k", "financing_public": False},
+    ),
+    "social_housing": (
+        "social_housing=yes",
+        {"social_housing_eligible": True, "financing_public": True},
+        {"social_housing_eligible": True, "financing_public": False},
+    ),
+    "departement": ("departement=69", {"commune": "69123"}, {"commune": "42218"}),
+    "region": ("region=53", {"commune": "35238"}, {"commune": "42218"}),  # Rennes, Bretagne
+    "commune": (
+        "commune=42218&km=20",
+        {"commune": "42218"},
+        {"commune": "69123"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SINGLE_FILTERS)
+def test_each_filter_alone(client, name):
+    query, matching, other = SINGLE_FILTERS[name]
+    make_profile(public_name="Oui", **matching)
+    make_profile(public_name="Non", **other)
+    assert api_names(client, query) == ["Oui"]
+
+
+@pytest.mark.parametrize(
+    ("name", "relation", "category", "slug"),
+    [
+        ("project", "project_kinds", "project_kind", "ecohamlet"),
+        ("step", "steps", "step", "training"),
+        ("value", "values", "value", "ecology"),
+    ],
+)
+def test_option_filters(client, name, relation, category, slug):
+    yes = make_profile(public_name="Oui")
+    getattr(yes, relation).set([option(category, slug)])
+    yes.save()
+    make_profile(public_name="Non")
+    assert api_names(client, f"{name}={slug}") == ["Oui"]
+
+
+def test_around_a_commune_uses_distance_and_sectors(client):
+    make_profile(public_name="Saint-Chamond", commune="42207")  # ~11 km from Saint-Étienne
+    make_profile(public_name="Lyon", commune="69123")  # ~50 km
+    make_profile(public_name="Brest", commune="29019")
+    loire = make_profile(public_name="Toute la Loire", commune="29019")
+    loire.sectors.all().delete()
+    from profiles_module.models import Sector
+
+    loire.sectors = [Sector(kind="departement", departement=Departement.objects.get(code="42"))]
+    loire.save()
+    assert api_names(client, "commune=42218&km=5") == ["Saint-Chamond", "Toute la Loire"]
+    assert api_names(client, "commune=42218&km=100") == [
+        "Lyon",
+        "Saint-Chamond",
+        "Toute la Loire",
+    ]
+
+
+def test_sort_by_distance_newest_and_confirmed(client, map_page):
+    now = timezone.now()
+    make_profile(public_name="Lyon", commune="69123", last_confirmed_at=now + timedelta(hours=1))
+    make_profile(public_name="Saint-Étienne", commune="42218")
+    make_profile(public_name="Roanne", commune="42187", last_confirmed_at=now - timedelta(days=9))
+    page = map_page.url
+    assert names(client.get(page)) == ["Roanne", "Saint-Étienne", "Lyon"]
+    assert names(client.get(page + "?commune=42218&km=100&sort=nearest")) == [
+        "Saint-Étienne",
+        "Lyon",
+        "Roanne",
+    ]
+    assert names(client.get(page + "?sort=confirmed"))[0] == "Lyon"
+
+
+def test_confirmed_within_falls_back_to_creation(client):
+    old = make_profile(public_name="Ancien")
+    Profile.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    make_profile(public_name="Récent")
+    confirmed = make_profile(public_name="Reconfirmé", last_confirmed_at=timezone.now())
+    Profile.objects.filter(pk=confirmed.pk).update(created_at=timezone.now() - timedelta(days=400))
+    assert api_names(client, "confirmed=3") == ["Reconfirmé", "Récent"]
+
+
+def test_free_text_searches_public_fields_only(client):
+    make_profile(public_name="Alix", presentation="Nous rêvons d'un écohameau avec potager.")
+    make_profile(
+        public_name="Sam", presentation="Un habitat en ville.", email="potager@example.org"
+    )
+    assert api_names(client, "q=potager") == ["Alix"]
+    assert api_names(client, "q=Sam") == ["Sam"]
+
+
+def test_filters_combine(client, map_page):
+    make_profile(
+        public_name="A", commune="42218", tenure="cooperative", children=1, composition="family"
+    )
+    make_profile(public_name="B", commune="42218", tenure="rental")
+    make_profile(public_name="C", commune="69123", tenure="cooperative")
+    query = "departement=42&tenure=cooperative&tenure=ownership&children=1"
+    assert api_names(client, query) == ["A"]
+    assert names(client.get(map_page.url + "?" + query)) == ["A"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "departement=999",
+        "tenure=castle",
+        "children=abc",
+        "km=7&commune=42218",
+        "commune=Nullepartville",
+        "confirmed=-1",
+        "sort=nearest",
+        "page=999",
+        "page=abc",
+        "q=" + "x" * 500,
+        "value=%00",
+        "commune=%27%20OR%201%3D1",
+    ],
+)
+def test_invalid_input_shows_a_message_and_is_ignored(client, map_page, query):
+    make_profile(public_name="Camille")
+    response = client.get(map_page.url + "?" + query)
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert names(response) == ["Camille"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["departement=999", "tenure=castle", "page=9", "page_size=0", "page_id=424242", "zoom=99"],
+)
+def test_invalid_api_input_is_a_400_with_errors(client, query):
+    make_profile()
+    for path in ("/futurs-voisins/api/v1/profiles/", "/futurs-voisins/api/v1/profiles/map/"):
+        is_map = path.endswith("map/")
+        if (is_map and query.startswith(("page_size", "page="))) or (
+            not is_map and query == "zoom=99"
+        ):
+            continue
+        response = client.get(path + "?" + query)
+        assert response.status_code == 400
+        assert response.json()["errors"]
+
+
+def test_territory_limits_results_and_choices(client):
+    page = make_map_page("En Auvergne-Rhône-Alpes", regions=["84"])
+    make_profile(public_name="Lyon", commune="69123")
+    make_profile(public_name="Rennes", commune="35238")
+    response = client.get(page.url)
+    assert names(response) == ["Lyon"]
+    # Asking for a place outside the territory finds nothing, and it is not offered.
+    assert 'value="35"' not in response.content.decode()
+    assert names(client.get(page.url + "?departement=35")) == ["Lyon"]  # ignored: invalid
+    assert api_names(client, f"page_id={page.pk}") == ["Lyon"]
+    # The API refuses a place outside the page's territory.
+    response = client.get(f"/futurs-voisins/api/v1/profiles/?page_id={page.pk}&region=53")
+    assert response.status_code == 400
+    assert "region" in response.json()["errors"]
+
+
+def test_departement_territory_and_profile_kinds(client):
+    page = make_map_page("Loire", departements=["42"], profile_kinds=["group"])
+    make_profile(public_name="Groupe", commune="42218", profile_kind="group")
+    make_profile(public_name="Foyer", commune="42218")
+    make_profile(public_name="Groupe à Lyon", commune="69123", profile_kind="group")
+    assert names(client.get(page.url)) == ["Groupe"]
+
+
+def test_offered_filters_only(client):
+    page = make_map_page(filters=["tenure"])
+    make_profile(public_name="A", tenure="rental", setting="rural")
+    make_profile(public_name="B", tenure="cooperative", setting="urban")
+    response = client.get(page.url + "?setting=rural")
+    assert names(response) == ["B", "A"]  # setting is not offered: ignored
+    assert 'name="setting"' not in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client, map_page, settings):
+    settings.PROFILES_SEARCH_PAGE_SIZE = 2
+    for index in range(5):
+        make_profile(public_name=f"P{index}", tenure="cooperative")
+    make_profile(public_name="Autre", tenure="rental")
+    response = client.get(map_page.url + "?tenure=cooperative")
+    html = response.content.decode()
+    assert "5 foyers correspondent à votre recherche" in html
+    assert "?tenure=cooperative&amp;page=2" in html
+    assert len(names(client.get(map_page.url + "?tenure=cooperative&page=3"))) == 1
+
+
+def test_count_wording(client, map_page):
+    assert (
+        "Aucun foyer ne correspond à votre recherche" in client.get(map_page.url).content.decode()
+    )
+    make_profile()
+    make_profile()
+    assert "2 foyers correspondent à votre recherche" in client.get(map_page.url).content.decode()
+
+
+def seed(count):
+    for index in range(count):
+        profile = make_profile(
+            public_name=f"P{index}",
+            commune=["42218", "69123", "35238"][index % 3],
+            tenure="cooperative",
+            age_bands=["30_44"],
+        )
+        profile.values.set([option("value", "ecology")])
+        profile.steps.set([option("step", "training")])
+        profile.save()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{page}?tenure=cooperative&departement=42&sort=confirmed",
+        "{page}?commune=42218&km=50&sort=nearest&q=camille",
+        "/futurs-voisins/api/v1/profiles/?page_size=100&value=ecology",
+        "/futurs-voisins/api/v1/profiles.geojson?page_size=100&region=84",
+        "/futurs-voisins/api/v1/profiles/map/?zoom=5&bbox=-5,41,10,51",
+        "/futurs-voisins/api/v1/profiles/map/?zoom=12&bbox=-5,41,10,51&page_id={page_id}",
+    ],
+)
+def test_query_count_does_not_grow_with_results(client, map_page, path, settings):
+    settings.PROFILES_SEARCH_PAGE_SIZE = 100
+    url = path.format(page=map_page.url, page_id=map_page.pk)
+    seed(5)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    seed(45)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_setup_demo_creates_the_map_pages_once(client):
+    from django.core.management import call_command
+
+    for _ in range(2):
+        call_command("setup_demo", profiles=3, verbosity=0)
+    assert list(MapPage.objects.live().values_list("slug", flat=True).order_by("slug")) == [
+        "auvergne-rhone-alpes",
+        "trouver",
+    ]
+    regional = MapPage.objects.get(slug="auvergne-rhone-alpes")
+    assert list(regional.regions.values_list("code", flat=True)) == ["84"]
+    home = client.get("/").content.decode()
+    assert "Trouver des futurs voisins" in home and "Auvergne-Rhône-Alpes" in home
