@@ -1,0 +1,867 @@
+"""Fictitious but plausible profiles for demos and load tests (`manage.py seed_demo`).
+
+Nothing comes from a real person: names are common French first names or playful
+pseudonyms, email addresses are on a reserved domain that can never receive mail, and
+the same seed and reference date always give the same profiles, field for field.
+"""
+
+import multiprocessing as mp
+import os
+import random
+import uuid
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from itertools import accumulate
+from string import ascii_uppercase
+
+from django.db import connection, connections, transaction
+from wagtail.search.backends import get_search_backend
+from wagtailgeowidget.helpers import geosgeometry_str_to_struct
+
+from .models import Commune, Departement, Profile, ProfileOption, Region, Sector
+from .models.profiles import AgeBand, Composition, HiddenReason, ProfileKind
+
+# RFC 2606 reserves .invalid: mail sent there can never reach anyone.
+EMAIL_DOMAIN = "demo.futurs-voisins.invalid"
+PROJECTS_URL = "https://projets.example.org/projets/{}"
+BATCH_SIZE = 2000
+HISTORY = timedelta(days=730)
+# Days since the last sign of life of a confirmed profile, in each state of the lifecycle.
+# Each range stays clear of the default LifecycleSettings (reminders after 6 and 11 months,
+# hidden after 12, erased after 24 with 30 days' warning, unconfirmed drafts erased after
+# 7 days), so a lifecycle run on the seeding day has nothing to do.
+ACTIVITY_STATES = {"fresh": 80, "reminded": 12, "reminded_twice": 5, "hidden": 3}
+ACTIVITY_DAYS = {
+    "fresh": (0, 175),
+    "reminded": (190, 325),
+    "reminded_twice": (340, 360),
+    "hidden": (372, 660),
+}
+AWAITING_DAYS = 6
+M2M_FIELDS = {
+    "project_kinds": ProfileOption.Category.PROJECT_KIND,
+    "steps": ProfileOption.Category.STEP,
+    "values": ProfileOption.Category.VALUE,
+}
+
+
+class SeedAlreadyUsed(Exception):
+    """The profiles this seed generates are already in the database."""
+
+
+class Weighted:
+    """A closed list of values with weights, drawn from the caller's random generator."""
+
+    def __init__(self, pairs):
+        pairs = [(value, weight) for value, weight in pairs if weight > 0]
+        self.values = [value for value, _weight in pairs]
+        self.cum_weights = list(accumulate(weight for _value, weight in pairs))
+
+    def __call__(self, rng):
+        return rng.choices(self.values, cum_weights=self.cum_weights)[0]
+
+    def __bool__(self):
+        return bool(self.values)
+
+
+def w(weights):
+    return Weighted(weights.items())
+
+
+BANDS = [band.value for band in AgeBand]
+KIND = w({"household": 88, "group": 6, "resident": 4, "resource": 2})
+COMPOSITION = w(
+    {"single": 26, "couple": 30, "family": 22, "single_parent": 8, "flatshare": 7, "other": 7}
+)
+ADULTS = {
+    "single": w({1: 1}),
+    "couple": w({2: 1}),
+    "family": w({2: 9, 3: 1}),
+    "single_parent": w({1: 1}),
+    "flatshare": w({2: 30, 3: 35, 4: 20, 5: 15}),
+    "other": w({1: 2, 2: 3, 3: 3, 4: 2}),
+}
+CHILDREN = {
+    "single": w({0: 1}),
+    "couple": w({0: 1}),
+    "family": w({1: 35, 2: 40, 3: 18, 4: 7}),
+    "single_parent": w({1: 50, 2: 38, 3: 12}),
+    "flatshare": w({0: 85, 1: 10, 2: 5}),
+    "other": w({0: 60, 1: 25, 2: 15}),
+}
+# Band of the first adult; the others are in the same band or the next one.
+FIRST_BAND = {
+    "single": w({"u30": 12, "30_44": 24, "45_59": 24, "60_74": 28, "75p": 12}),
+    "couple": w({"u30": 14, "30_44": 26, "45_59": 20, "60_74": 32, "75p": 8}),
+    "family": w({"u30": 12, "30_44": 63, "45_59": 25}),
+    "single_parent": w({"u30": 10, "30_44": 60, "45_59": 30}),
+    "flatshare": w({"u30": 40, "30_44": 30, "45_59": 10, "60_74": 20}),
+    "other": w({"u30": 20, "30_44": 30, "45_59": 25, "60_74": 20, "75p": 5}),
+}
+FIRST_SECTOR = {
+    "household": w({"commune": 78, "departement": 14, "region": 8}),
+    "group": w({"commune": 90, "departement": 8, "region": 2}),
+    "resident": w({"commune": 95, "departement": 5}),
+    "resource": w({"commune": 25, "departement": 40, "region": 35}),
+}
+EXTRA_SECTORS = {
+    "household": w({0: 60, 1: 28, 2: 12}),
+    "group": w({0: 85, 1: 15}),
+    "resident": w({0: 90, 1: 10}),
+    "resource": w({0: 70, 1: 30}),
+}
+EXTRA_SECTOR = w({"nearby": 50, "elsewhere": 20, "departement": 15, "region": 15})
+RADIUS_BY_SIZE = {
+    "city": w({5: 4, 10: 4, 20: 2}),
+    "town": w({5: 2, 10: 4, 20: 3, 50: 1}),
+    "village": w({5: 1, 10: 3, 20: 4, 50: 3}),
+}
+SETTING_BY_SIZE = {
+    "city": w({"urban": 50, "periurban": 25, "any": 15, "rural": 10}),
+    "town": w({"periurban": 40, "urban": 15, "rural": 25, "any": 20}),
+    "village": w({"rural": 60, "periurban": 15, "any": 25}),
+}
+TENURE = w({"cooperative": 22, "ownership": 22, "rental": 15, "solidarity_lease": 13, "any": 18})
+FINANCING_BY_TENURE = {
+    "rental": w({"lt20k": 50, "20k_75k": 20, "undisclosed": 30}),
+    "ownership": w({"75k_150k": 35, "150k_300k": 35, "gt300k": 12, "undisclosed": 18}),
+    "": w(
+        {
+            "lt20k": 18,
+            "20k_75k": 25,
+            "75k_150k": 22,
+            "150k_300k": 13,
+            "gt300k": 4,
+            "undisclosed": 18,
+        }
+    ),
+}
+HORIZON = w({"lt1": 20, "1_3": 50, "gt3": 25})
+# "" is a criterion left empty.
+ROLE = {
+    "household": w({"join": 42, "both": 32, "create": 14, "": 12}),
+    "group": w({"create": 55, "both": 30, "": 15}),
+    "resident": w({"": 60, "both": 20, "create": 20}),
+    "resource": w({"": 1}),
+}
+# Options editors add later get a weight of 1.
+OPTION_WEIGHTS = {
+    "project_kind": {"new_build": 4, "renovation": 4, "ecohamlet": 3, "intergenerational": 4},
+    "step": {"in_touch": 5, "association_member": 4, "training": 4, "group_member": 2},
+    "value": {"ecology": 6, "solidarity": 6, "sharing": 5, "shared_governance": 4},
+}
+VALUES_OTHER = [
+    "permaculture",
+    "habitat léger",
+    "jardin partagé",
+    "vie sans voiture",
+    "accueil de personnes exilées",
+    "musique et spectacle vivant",
+    "éducation alternative",
+    "animaux bienvenus",
+    "zéro déchet",
+    "artisanat et low-tech",
+]
+
+FIRST_NAMES = {
+    "young": (
+        "Léa Manon Chloé Emma Inès Sarah Camille Julie Laura Pauline Lucie Zoé Jade Louise "
+        "Alice Agathe Margaux Clémence Elsa Noémie Maëlle Solène Yasmine Leïla Mathilde "
+        "Juliette Charlotte Anaïs Océane Marion Thomas Nicolas Julien Maxime Antoine Hugo "
+        "Lucas Louis Léo Gabriel Arthur Raphaël Paul Jules Romain Mehdi Yanis Sofiane Théo "
+        "Baptiste Quentin Florian Adrien Bastien Kévin Malik Enzo Nathan Clément Axel"
+    ).split(),
+    "middle": (
+        "Nathalie Isabelle Sophie Céline Sandrine Valérie Stéphanie Aurélie Virginie Karine "
+        "Nadia Fatima Véronique Laurence Anne Claire Hélène Delphine Emmanuelle Corinne "
+        "Sébastien Olivier Laurent Christophe Stéphane Frédéric David Vincent Karim Samir "
+        "Franck Thierry Pascal Jérôme Fabrice Yann Benoît Arnaud Cédric Didier"
+    ).split(),
+    "older": (
+        "Martine Françoise Monique Brigitte Christine Catherine Sylvie Danielle Jacqueline "
+        "Annie Chantal Nicole Michèle Dominique Marie-Claude Josette Odile Geneviève Colette "
+        "Évelyne Michel Bernard Alain Gérard Jean Patrick Philippe Daniel Christian Jacques "
+        "Claude Jean-Pierre Gilbert René Serge Hervé Joël Yves Rachid Mohamed"
+    ).split(),
+}
+AGE_GROUP = {"u30": "young", "30_44": "young", "45_59": "middle", "60_74": "older", "75p": "older"}
+PSEUDONYMS = (
+    "Colibri Tournesol Hirondelle Libellule Coquelicot Écureuil Mésange Chouette Pissenlit "
+    "Capucine Noisette Myrtille Rouge-gorge Marmotte Hérisson Ricochet Luciole Tilleul Cerf-volant"
+).split()
+PLURAL_PSEUDONYMS = (
+    "Colibris Tournesols Hirondelles Libellules Coquelicots Écureuils Mésanges Chouettes "
+    "Capucines Noisettes Myrtilles Marmottes Hérissons Lucioles Ricochets"
+).split()
+# Names of imaginary cohousing places, with their article.
+PLACES = [
+    "la Ruche",
+    "l'Oasis",
+    "les Tilleuls",
+    "le Grand Chêne",
+    "la Bergerie",
+    "la Clairière",
+    "les Cèdres",
+    "le Moulin",
+    "la Fabrique",
+    "le Verger",
+    "les Trois Chênes",
+    "la Maison commune",
+    "le Hameau des Buis",
+    "les Jardins du Lavoir",
+    "la Cour commune",
+    "l'Arbre à palabres",
+    "la Grange",
+    "le Champ des possibles",
+]
+NUMBERS = (
+    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
+).split()
+
+# Sentence fragments, as (written by one person, written by several).
+INTRO = {
+    "single": [
+        ("Je vis seul·e et j'ai envie de partager plus avec mes voisins.", ""),
+        ("Seul·e dans mon logement actuel, je cherche un lieu de vie plus collectif.", ""),
+        ("Je cherche un habitat participatif pour ne plus vivre chacun chez soi.", ""),
+    ],
+    "couple": [
+        ("", "Nous sommes un couple et nous rêvons d'un habitat partagé."),
+        ("", "En couple, nous voulons vivre dans un lieu plus convivial."),
+        ("", "Nous sommes deux et cherchons un projet à taille humaine."),
+    ],
+    "family": [
+        ("", "Nous sommes une famille avec {children}."),
+        ("", "Parents de {children}, nous voulons les voir grandir entourés de voisins."),
+    ],
+    "single_parent": [
+        ("Je vis seul·e avec {children}.", ""),
+        ("Parent solo de {children}, je cherche plus d'entraide au quotidien.", ""),
+    ],
+    "flatshare": [
+        ("", "Nous sommes {adults} ami·es et voulons habiter ensemble, chacun chez soi."),
+        ("", "Nous vivons déjà en colocation à {adults} et voulons aller plus loin."),
+    ],
+    "other": [
+        ("Ma situation ne rentre pas vraiment dans les cases.", "Notre foyer est un peu atypique."),
+        ("Je cherche des voisins ouverts et curieux.", "Nous cherchons des voisins ouverts."),
+    ],
+    "group": [
+        ("", "Notre groupe réunit déjà {adults} adultes autour d'un projet commun."),
+        ("", "Nous sommes un groupe en constitution et cherchons encore quelques foyers."),
+        ("", "Notre collectif se retrouve chaque mois depuis un an pour bâtir le projet."),
+    ],
+    "resident": [
+        (
+            "J'habite dans un habitat participatif et je raconte volontiers notre aventure.",
+            "Nous vivons en habitat participatif depuis quelques années et aimons en parler.",
+        ),
+    ],
+    "resource": [
+        ("J'accompagne des groupes d'habitat participatif, du premier atelier à la fin.", ""),
+        ("Je travaille pour une collectivité qui soutient l'habitat participatif.", ""),
+        ("Je conseille les groupes sur le montage juridique et financier du projet.", ""),
+        ("Je travaille chez un bailleur social ouvert à l'habitat participatif.", ""),
+    ],
+}
+AGE_SENTENCE = {
+    "u30": ("J'ai moins de trente ans.", "Nous avons moins de trente ans."),
+    "30_44": ("J'ai entre trente et quarante-cinq ans.", "Nous avons la trentaine."),
+    "45_59": ("J'ai la cinquantaine.", "Nous avons la cinquantaine."),
+    "60_74": ("Je suis jeune retraité·e.", "Nous sommes jeunes retraités."),
+    "75p": ("J'ai plus de soixante-quinze ans.", "Nous avons plus de soixante-quinze ans."),
+}
+KIND_SENTENCE = {
+    "group": ("", "Il reste de la place pour de nouveaux foyers : venez nous rencontrer !"),
+    "resident": ("Les visites sont possibles sur demande.", "Nous accueillons les visites."),
+    "resource": ("Je peux aussi orienter vers les associations du réseau.", ""),
+}
+VALUE_SENTENCE = {
+    "ecology": (
+        "L'écologie guide mes choix : potager, matériaux sains, moins de voiture.",
+        "L'écologie guide nos choix : potager, matériaux sains, moins de voiture.",
+    ),
+    "solidarity": (
+        "L'entraide entre voisins compte beaucoup pour moi.",
+        "L'entraide entre voisins compte beaucoup pour nous.",
+    ),
+    "intergenerational": (
+        "J'aimerais vivre avec des voisins de tous les âges.",
+        "Nous aimerions vivre avec des voisins de tous les âges.",
+    ),
+    "accessibility": (
+        "Un logement accessible est indispensable pour moi.",
+        "Un logement accessible est indispensable pour nous.",
+    ),
+    "sharing": (
+        "Partager une buanderie, un atelier ou une chambre d'amis me paraît évident.",
+        "Partager une buanderie, un atelier ou une chambre d'amis nous paraît évident.",
+    ),
+    "shared_governance": (
+        "Je tiens à des décisions prises ensemble, par consentement.",
+        "Nous tenons à des décisions prises ensemble, par consentement.",
+    ),
+}
+PROJECT_SENTENCE = {
+    "new_build": (
+        "Une construction neuve et bien isolée me conviendrait.",
+        "Une construction neuve et bien isolée nous conviendrait.",
+    ),
+    "renovation": (
+        "Réhabiliter un bâtiment ancien me plairait beaucoup.",
+        "Réhabiliter un bâtiment ancien nous plairait beaucoup.",
+    ),
+    "ecohamlet": ("Un écolieu à la campagne, c'est mon rêve.", "Un écolieu, c'est notre rêve."),
+    "senior": (
+        "Je pense à un habitat senior pour bien vieillir entouré·e.",
+        "Nous pensons à un habitat senior pour bien vieillir entourés.",
+    ),
+}
+TENURE_SENTENCE = {
+    "cooperative": (
+        "La coopérative d'habitants m'attire : sortir le logement de la spéculation.",
+        "La coopérative d'habitants nous attire : sortir le logement de la spéculation.",
+    ),
+    "rental": (
+        "Je cherche plutôt en location, éventuellement sociale.",
+        "Nous cherchons plutôt en location, éventuellement sociale.",
+    ),
+    "ownership": (
+        "Je peux acheter mon logement en autopromotion.",
+        "Nous pouvons acheter notre logement en autopromotion.",
+    ),
+    "solidarity_lease": (
+        "Un bail réel solidaire rendrait le projet accessible.",
+        "Un bail réel solidaire rendrait le projet accessible.",
+    ),
+}
+HORIZON_SENTENCE = {
+    "lt1": ("J'aimerais emménager d'ici un an.", "Nous aimerions emménager d'ici un an."),
+    "1_3": (
+        "Je vise un emménagement d'ici deux ou trois ans.",
+        "Nous visons un emménagement d'ici deux ou trois ans.",
+    ),
+    "gt3": ("Rien ne presse : c'est un projet au long cours.",) * 2,
+}
+SECTOR_SENTENCE = {
+    "commune": ("Je cherche du côté {place}.", "Nous cherchons du côté {place}."),
+    "departement": ("Tout le département m'intéresse.", "Tout le département nous intéresse."),
+    "region": ("Je suis ouvert·e à toute la région.", "Nous sommes ouverts à toute la région."),
+}
+RESIDENT_SECTOR_SENTENCE = {
+    "commune": ("Mon habitat se trouve du côté {place}.", "Notre habitat est du côté {place}."),
+    "departement": ("Notre habitat est dans ce département.",) * 2,
+    "region": ("Notre habitat est dans cette région.",) * 2,
+}
+PLACE_SENTENCE = (
+    "J'ai repéré un terrain qui pourrait convenir.",
+    "Nous avons repéré un lieu qui pourrait convenir.",
+)
+CLOSING = [
+    "Au plaisir d'échanger !",
+    "N'hésitez pas à écrire via le formulaire de contact.",
+    "Au plaisir de vous rencontrer.",
+    "À bientôt peut-être !",
+]
+
+
+def of_place(place):
+    """ "le Moulin" -> "du Moulin", "les Cèdres" -> "des Cèdres", "la Ruche" -> "de la Ruche"."""
+    if place.startswith("le "):
+        return "du " + place[3:]
+    if place.startswith("les "):
+        return "des " + place[4:]
+    return "de " + place
+
+
+def of_name(name):
+    """ "Le Mans" -> "du Mans", "Les Lilas" -> "des Lilas", "Angers" -> "d'Angers"."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name and name[0] in "AEIOUYÂÉÈÊÎÔ":
+        return "d'" + name
+    return "de " + name
+
+
+def size_of(commune):
+    if commune.population >= 50_000:
+        return "city"
+    return "town" if commune.population >= 5_000 else "village"
+
+
+def capitalized(text):
+    return text[0].upper() + text[1:]
+
+
+@dataclass
+class DemoProfile:
+    profile: Profile
+    sectors: list
+    options: dict = field(default_factory=dict)
+
+
+class Geography:
+    """Communes weighted by population, and the option lists, loaded once per run."""
+
+    def __init__(self):
+        # Sorted by stable codes, never by primary key: the same seed must pick the same
+        # places in any database where the geography was loaded.
+        communes = list(
+            Commune.objects.filter(population__gt=0)
+            .only("name", "population", "latitude", "longitude", "departement_id")
+            .order_by("insee_code")
+        )
+        self.departements = {d.pk: d for d in Departement.objects.order_by("code")}
+        self.regions = {r.pk: r for r in Region.objects.order_by("code")}
+        self.communes = Weighted((c, c.population) for c in communes)
+        by_departement = defaultdict(list)
+        for commune in communes:
+            by_departement[commune.departement_id].append((commune, commune.population))
+        self.communes_by_departement = {pk: Weighted(pairs) for pk, pairs in by_departement.items()}
+        self.options = {}
+        for category, weights in OPTION_WEIGHTS.items():
+            options = ProfileOption.objects.filter(category=category).order_by("sort_order", "slug")
+            self.options[category] = [(o, weights.get(o.slug, 1)) for o in options]
+
+
+class DemoProfiles:
+    """Makes the profiles of one seed; the n-th profile depends only on the seed and n."""
+
+    def __init__(self, geography, *, seed, reference_date):
+        self.geo = geography
+        self.seed = seed
+        self.rng = None  # The generator of the profile being made.
+        self.now = datetime.combine(reference_date, time(), tzinfo=UTC)
+
+    def make(self, number):
+        """The profile number `number` (from 0) of this seed, with its sectors and options."""
+        # One generator per profile, so that batches can be made in any order or in parallel.
+        # Demo data, not secrets: a reproducible generator is the point.
+        rng = self.rng = random.Random(f"{self.seed}:{number}")  # noqa: S311
+        uid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        kind = KIND(rng)
+        composition, adults, children = self.household(kind)
+        age_bands = self.age_bands(kind, composition, adults)
+        home = self.geo.communes(rng)
+        sectors = self.sectors(kind, home)
+        resource = kind == ProfileKind.RESOURCE
+        profile = Profile(
+            uid=uid,
+            profile_kind=kind,
+            composition=composition,
+            adults=adults,
+            children=children,
+            age_bands=age_bands,
+            setting="" if resource or rng.random() < 0.08 else SETTING_BY_SIZE[size_of(home)](rng),
+            tenure="" if resource or rng.random() < 0.1 else TENURE(rng),
+            horizon="" if resource or rng.random() < 0.05 else HORIZON(rng),
+            role=ROLE[kind](rng),
+            email=f"foyer-{self.seed}-{number + 1}@{EMAIL_DOMAIN}",
+            language="en" if rng.random() < 0.03 else "fr",
+        )
+        self.financing(profile)
+        self.place(profile, sectors[0])
+        options = self.options(profile)
+        if kind in (ProfileKind.GROUP, ProfileKind.RESIDENT) and rng.random() < 0.5:
+            profile.national_project_url = PROJECTS_URL.format(rng.randint(100, 9999))
+        if rng.random() < 0.06:
+            profile.values_other = rng.choice(VALUES_OTHER)
+        profile.public_name = self.public_name(profile, sectors[0])
+        profile.presentation = self.presentation(profile, sectors[0], options)
+        self.dates(profile)
+        # The map point is the centre of the first sector, exactly as Profile.save() puts it.
+        profile.sectors = sectors
+        profile.place_point_on_first_sector()
+        point = geosgeometry_str_to_struct(profile.location)
+        profile.longitude = float(point["x"]) if point else None
+        profile.latitude = float(point["y"]) if point else None
+        return DemoProfile(profile, sectors, options)
+
+    def household(self, kind):
+        rng = self.rng
+        if kind == ProfileKind.GROUP:
+            return Composition.OTHER, rng.randint(3, 16), rng.choice([0, 0, 1, 2, 3, 5, 8])
+        if kind == ProfileKind.RESOURCE:
+            return rng.choice([Composition.SINGLE] * 3 + [Composition.OTHER]), 1, 0
+        composition = COMPOSITION(rng)
+        return composition, ADULTS[composition](rng), CHILDREN[composition](rng)
+
+    def age_bands(self, kind, composition, adults):
+        """Distinct bands (one tick box per band), never more than the adults."""
+        rng = self.rng
+        if rng.random() < (0.6 if kind == ProfileKind.RESOURCE else 0.1):
+            return []
+        index = BANDS.index(FIRST_BAND[composition](rng))
+        bands = {index}
+        for _adult in range(adults - 1):
+            if rng.random() < 0.4:
+                bands.add(min(max(index + rng.choice([-1, 1]), 0), len(BANDS) - 1))
+        return [BANDS[i] for i in sorted(bands)]
+
+    def sectors(self, kind, home):
+        rng = self.rng
+        sectors = [self.sector(FIRST_SECTOR[kind](rng), home)]
+        for _extra in range(EXTRA_SECTORS[kind](rng)):
+            choice = EXTRA_SECTOR(rng)
+            if choice == "nearby":
+                sector = self.sector(
+                    "commune", self.geo.communes_by_departement[home.departement_id](rng)
+                )
+            elif choice == "elsewhere":
+                sector = self.sector("commune", self.geo.communes(rng))
+            else:
+                sector = self.sector(choice, home)
+            if all(sector.key != other.key for other in sectors):
+                sector.sort_order = len(sectors)
+                sectors.append(sector)
+        return sectors
+
+    def sector(self, kind, commune):
+        if kind == Sector.Kind.COMMUNE:
+            radius = RADIUS_BY_SIZE[size_of(commune)](self.rng)
+            return Sector(kind=kind, commune=commune, radius_km=radius, sort_order=0)
+        departement = self.geo.departements[commune.departement_id]
+        if kind == Sector.Kind.DEPARTEMENT:
+            return Sector(kind=kind, departement=departement, sort_order=0)
+        return Sector(kind=kind, region=self.geo.regions[departement.region_id], sort_order=0)
+
+    def financing(self, profile):
+        rng = self.rng
+        if profile.profile_kind in (ProfileKind.RESOURCE, ProfileKind.GROUP) or rng.random() < 0.15:
+            band = ""
+        else:
+            band = FINANCING_BY_TENURE.get(profile.tenure, FINANCING_BY_TENURE[""])(rng)
+        profile.financing_band = band
+        profile.financing_public = bool(band) and rng.random() < 0.3
+        if profile.profile_kind == ProfileKind.RESOURCE or rng.random() < 0.35:
+            profile.social_housing_eligible = None
+        else:
+            likely = profile.tenure == "rental" or band == "lt20k"
+            profile.social_housing_eligible = rng.random() < (0.7 if likely else 0.15)
+
+    def options(self, profile):
+        rng = self.rng
+        kind = profile.profile_kind
+        bands = profile.age_bands
+        # How much likelier (or less likely) an option is for this profile than for others.
+        boost = {
+            "senior": 4 if bands and bands[-1] in ("60_74", "75p") else 0.1 if bands else 1,
+            "intergenerational": 2 if bands and bands[-1] in ("60_74", "75p") else 1,
+            "group_member": 20 if kind in (ProfileKind.GROUP, ProfileKind.RESIDENT) else 1,
+            # The step and the criterion "place identified" tell the same story.
+            "land_identified": 0 if not profile.place_identified else 1,
+        }
+        counts = {
+            "project_kinds": rng.choice([0, 1, 1, 2, 2, 3]),
+            "steps": rng.choice([0, 0, 1, 1, 2, 3]) if kind == "household" else rng.randint(1, 4),
+            "values": 0 if kind == "resource" else rng.randint(1, 4),
+        }
+        chosen = {}
+        for name, category in M2M_FIELDS.items():
+            pool = self.geo.options[category]
+            weights = [weight * boost.get(option.slug, 1) for option, weight in pool]
+            chosen[name] = [pool[i][0] for i in self.sample(weights, counts[name])]
+        if profile.place_identified and rng.random() < 0.8:
+            land = [option for option, _weight in self.geo.options["step"]]
+            land = [o for o in land if o.slug == "land_identified" and o not in chosen["steps"]]
+            chosen["steps"] = sorted(chosen["steps"] + land, key=lambda o: (o.sort_order, o.slug))
+        # "No preference" alone means what it says.
+        if any(o.slug == "any" for o in chosen["project_kinds"]):
+            chosen["project_kinds"] = [o for o in chosen["project_kinds"] if o.slug == "any"]
+        return chosen
+
+    def sample(self, weights, count):
+        """Up to `count` distinct indexes drawn by weight, in increasing order."""
+        remaining = [i for i, weight in enumerate(weights) if weight > 0]
+        picked = []
+        while remaining and len(picked) < count:
+            index = self.rng.choices(remaining, weights=[weights[i] for i in remaining])[0]
+            picked.append(index)
+            remaining.remove(index)
+        return sorted(picked)
+
+    def place(self, profile, first_sector):
+        rng = self.rng
+        chance = {"group": 0.4, "resident": 0.3, "resource": 0.0}.get(profile.profile_kind, 0.08)
+        if rng.random() >= chance:
+            return
+        profile.place_identified = True
+        if rng.random() < 0.8:
+            if first_sector.kind == Sector.Kind.COMMUNE and rng.random() < 0.5:
+                profile.place_commune = first_sector.commune
+            else:
+                departement = self.departement_of(first_sector)
+                profile.place_commune = self.geo.communes_by_departement[departement.pk](self.rng)
+
+    def departement_of(self, sector):
+        if sector.kind == Sector.Kind.COMMUNE:
+            return self.geo.departements[sector.commune.departement_id]
+        if sector.kind == Sector.Kind.DEPARTEMENT:
+            return sector.departement
+        departements = [
+            d for d in self.geo.departements.values() if d.region_id == sector.region_id
+        ]
+        return self.rng.choice(departements)
+
+    def first_name(self, band=None):
+        return self.rng.choice(
+            FIRST_NAMES[AGE_GROUP.get(band) or self.rng.choice(list(FIRST_NAMES))]
+        )
+
+    def public_name(self, profile, first_sector):
+        rng = self.rng
+        band = profile.age_bands[0] if profile.age_bands else None
+        first = self.first_name(band)
+        second = first
+        while second == first:
+            second = self.first_name(profile.age_bands[-1] if profile.age_bands else None)
+        place = rng.choice(PLACES)
+        pseudonym = rng.choice(PSEUDONYMS)
+        plural = "Les " + rng.choice(PLURAL_PSEUDONYMS)
+        if profile.profile_kind == ProfileKind.GROUP:
+            commune = first_sector.commune.name if first_sector.commune_id else ""
+            names = [
+                f"Collectif {capitalized(place)}",
+                f"Habitat participatif {capitalized(place)}",
+                f"Projet {of_place(place)}",
+            ]
+            if commune:
+                names.append(f"{capitalized(place)} – {commune}")
+        elif profile.profile_kind == ProfileKind.RESIDENT:
+            names = [f"{first} {of_place(place)}"]
+            if profile.adults > 1:
+                names.append(f"Les habitants {of_place(place)}")
+        elif profile.profile_kind == ProfileKind.RESOURCE:
+            names = [
+                f"{first} – accompagnement de projets",
+                f"{first}, conseil en habitat participatif",
+                f"{first} – chargé·e de mission habitat",
+            ]
+        else:
+            child = "ses enfants" if profile.children > 1 else rng.choice(["sa fille", "son fils"])
+            names = {
+                "single": [
+                    first,
+                    first,
+                    f"{first} {rng.choice(ascii_uppercase)}.",
+                    pseudonym,
+                    f"{pseudonym}{rng.randint(1, 99)}",
+                ],
+                "couple": [f"{first} et {second}", f"{first} et {second}", plural],
+                "family": [f"{first}, {second} et les enfants", f"Famille {pseudonym}", plural],
+                "single_parent": [
+                    f"{first} et {child}",
+                    f"{first} et sa tribu",
+                ],
+                "flatshare": [f"La coloc {of_place(place)}", f"Les amis {of_place(place)}", plural],
+                "other": [first, pseudonym, plural],
+            }[profile.composition]
+        name = rng.choice(names)
+        return name if len(name) <= 60 else first
+
+    def presentation(self, profile, first_sector, options):
+        rng = self.rng
+        if rng.random() < 0.08:
+            return ""
+        kind = profile.profile_kind
+        voice = 0 if profile.adults == 1 and kind not in ("group", "resident") else 1
+        if kind == "resident" and profile.adults == 1:
+            voice = 0
+        key = kind if kind != ProfileKind.HOUSEHOLD else profile.composition
+        intros = [pair[voice] for pair in INTRO[key] if pair[voice]]
+        words = {
+            "children": self.count(profile.children, "enfant"),
+            "adults": NUMBERS[min(profile.adults, 16)],
+        }
+        sentences = [rng.choice(intros).format(**words)] if intros else []
+        if kind == ProfileKind.HOUSEHOLD and len(profile.age_bands) == 1 and rng.random() < 0.4:
+            sentences.append(AGE_SENTENCE[profile.age_bands[0]][voice])
+        middle = [
+            VALUE_SENTENCE[o.slug][voice] for o in options["values"] if o.slug in VALUE_SENTENCE
+        ]
+        if kind in (ProfileKind.HOUSEHOLD, ProfileKind.GROUP):
+            # Residents already live in their project; resource persons help others'.
+            middle += [
+                PROJECT_SENTENCE[o.slug][voice]
+                for o in options["project_kinds"]
+                if o.slug in PROJECT_SENTENCE
+            ]
+            for table, value in (
+                (TENURE_SENTENCE, profile.tenure),
+                (HORIZON_SENTENCE, profile.horizon),
+            ):
+                if value in table:
+                    middle.append(table[value][voice])
+        if kind != ProfileKind.RESOURCE:
+            place = first_sector.commune.name if first_sector.commune_id else ""
+            sentence = RESIDENT_SECTOR_SENTENCE if kind == "resident" else SECTOR_SENTENCE
+            middle.append(sentence[first_sector.kind][voice].format(place=of_name(place)))
+        if profile.place_identified and kind != ProfileKind.RESIDENT:
+            middle.append(PLACE_SENTENCE[voice])
+        sentences += rng.sample(middle, min(len(middle), rng.randint(1, 3)))
+        if kind in KIND_SENTENCE and KIND_SENTENCE[kind][voice]:
+            sentences.append(KIND_SENTENCE[kind][voice])
+        if rng.random() < 0.5:
+            sentences.append(rng.choice(CLOSING))
+        return " ".join(sentences)
+
+    @staticmethod
+    def count(number, noun):
+        if number == 1:
+            return f"un {noun}"
+        return f"{NUMBERS[min(number, 16)]} {noun}s"
+
+    def dates(self, profile):
+        """A history before the reference date that the publication lifecycle agrees with.
+
+        More recent profiles than old ones; a few drafts awaiting their confirmation link;
+        owners confirming "still looking" when reminded, and a few who never did.
+        """
+        rng = self.rng
+        if rng.random() < 0.04:
+            created = self.now - timedelta(seconds=rng.randint(600, AWAITING_DAYS * 86400))
+            profile.live = False
+            profile.has_unpublished_changes = True
+            profile.awaiting_confirmation = True
+            profile.updated_at = created
+        else:
+            delay = timedelta(seconds=rng.randint(120, 36 * 3600))
+            age = max(HISTORY * rng.random() ** 1.6, delay + timedelta(hours=1))
+            created = self.now - timedelta(seconds=int(age.total_seconds()))
+            published = created + delay
+            # The last sign of life: publication or a later "still looking".
+            published_days = (self.now - published).total_seconds() / 86400
+            state = Weighted(
+                (state, weight)
+                for state, weight in ACTIVITY_STATES.items()
+                if ACTIVITY_DAYS[state][0] <= published_days
+            )(rng)
+            low, high = ACTIVITY_DAYS[state]
+            if state == "fresh" and published_days <= high and rng.random() < 0.35:
+                confirmed = published
+            else:
+                days = rng.uniform(low, min(high, published_days))
+                confirmed = self.now - timedelta(seconds=int(days * 86400))
+            profile.email_confirmed_at = profile.first_published_at = published
+            profile.last_published_at = published
+            profile.last_confirmed_at = confirmed
+            profile.reminders_sent = {"reminded": 1, "reminded_twice": 2, "hidden": 2}.get(state, 0)
+            if state == "hidden":
+                profile.live = False
+                profile.has_unpublished_changes = True
+                profile.hidden_reason = HiddenReason.STALE
+                # Unpublishing saved it, twelve months after its last sign of life.
+                profile.updated_at = min(confirmed + timedelta(days=366), self.now)
+            else:
+                profile.live = True
+                profile.updated_at = published
+        profile.created_at = profile.publication_consent_at = created
+        if rng.random() < 0.45:
+            profile.news_consent = True
+            profile.news_consent_at = created
+
+
+def check_seed_unused(profiles):
+    if Profile.objects.filter(uid__in=[p.uid for p in profiles]).exists():
+        raise SeedAlreadyUsed
+
+
+@contextmanager
+def given_timestamps():
+    """Keep the generated created_at/updated_at: bulk_create would stamp them with now."""
+    fields = [Profile._meta.get_field(name) for name in ("created_at", "updated_at")]
+    saved = [(f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def insert(batch, *, index=True):
+    """Store one batch of demo profiles with a handful of queries, all or nothing."""
+    profiles = [item.profile for item in batch]
+    with transaction.atomic():
+        check_seed_unused(profiles)
+        with given_timestamps():
+            Profile.objects.bulk_create(profiles)
+        sectors = []
+        for item in batch:
+            for sector in item.sectors:
+                sector.profile_id = item.profile.pk
+                sectors.append(sector)
+        Sector.objects.bulk_create(sectors)
+        for name in M2M_FIELDS:
+            through = getattr(Profile, name).through
+            through.objects.bulk_create(
+                through(profile_id=item.profile.pk, profileoption_id=option.pk)
+                for item in batch
+                for option in item.options[name]
+            )
+        if index:
+            # bulk_create sends no post_save signal, so Wagtail's indexing never sees them.
+            get_search_backend().add_bulk(Profile, profiles)
+    return len(batch)
+
+
+def default_jobs():
+    """Processes worth running: one per CPU on PostgreSQL, one on SQLite (a single writer)."""
+    if connection.vendor != "postgresql" or "fork" not in mp.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 4)
+
+
+# What a forked worker inherits from the parent: the loaded geography and the options.
+_worker_state = {}
+
+
+def _insert_range(bounds):
+    generator, index = _worker_state["generator"], _worker_state["index"]
+    try:
+        return insert([generator.make(number) for number in range(*bounds)], index=index)
+    finally:
+        # A forked worker must not leave its own connection to the next task or to exit.
+        connections.close_all()
+
+
+def create_demo_profiles(count, *, seed, reference_date, index=True, jobs=1, progress=None):
+    """Add `count` demo profiles in batches, in `jobs` processes; report progress(done, count).
+
+    Profile number n depends only on the seed, n and the reference date, so the result is
+    the same whatever the number of processes. Several processes need the fork start method
+    and no open transaction: the workers commit on their own connections.
+    """
+    generator = DemoProfiles(Geography(), seed=seed, reference_date=reference_date)
+    ranges = [(start, min(start + BATCH_SIZE, count)) for start in range(0, count, BATCH_SIZE)]
+    done = 0
+    if jobs > 1 and len(ranges) > 1 and not connection.in_atomic_block:
+        # Checked here too: a worker's error arrives after the other workers' commits.
+        check_seed_unused([generator.make(0).profile])
+        _worker_state.update(generator=generator, index=index)
+        connections.close_all()
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as executor:
+                futures = [executor.submit(_insert_range, bounds) for bounds in ranges]
+                try:
+                    for future in as_completed(futures):
+                        done += future.result()
+                        if progress:
+                            progress(done, count)
+                except BaseException:
+                    executor.shutdown(cancel_futures=True)
+                    raise
+        finally:
+            _worker_state.clear()
+        return done
+    for start, stop in ranges:
+        done += insert([generator.make(number) for number in range(start, stop)], index=index)
+        if progress:
+            progress(done, count)
+    return done
