@@ -20,6 +20,7 @@ PROFILE_FIELDS = [
     "children",
     "age_bands",
     "presentation",
+    "photo",
     "setting",
     "tenure",
     "project_kinds",
@@ -49,7 +50,7 @@ FIELDSETS = [
         _("Financing (optional)"),
         ["financing_band", "financing_public", "social_housing_eligible"],
     ),
-    (_("Presentation"), ["presentation", "national_project_url"]),
+    (_("Presentation"), ["presentation", "photo", "national_project_url"]),
 ]
 
 SECTOR_FORMSET = {

@@ -8,14 +8,23 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .conf import app_settings
 
 
+def validate_photo_size(photo):
+    """Refuse oversized uploads in form validation, before any decoding."""
+    if photo and photo.size > app_settings.PHOTO_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("This photo is too large (%(size)d MB at most)."),
+            code="photo_too_large",
+            params={"size": app_settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024)},
+        )
+
+
 def resize_photo(uploaded):
     """Return a JPEG copy of the upload, at most PHOTO_MAX_SIZE wide or high.
 
     Re-encoding drops every metadata block (EXIF GPS position, camera serial…),
     which a household would not expect to publish with its photo.
     """
-    if uploaded.size and uploaded.size > app_settings.PHOTO_MAX_UPLOAD_BYTES:
-        raise ValidationError(_("This photo is too large."), code="photo_too_large")
+    validate_photo_size(uploaded)
     try:
         image = Image.open(uploaded)
         image = ImageOps.exif_transpose(image)

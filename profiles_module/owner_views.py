@@ -108,7 +108,7 @@ def serve_publish_page(page, request):
     form_class = page.get_form_class()
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, request.FILES)
         if over_limit("submit-ip", client_ip(request), app_settings.SUBMISSIONS_PER_IP):
             context["rate_limited"] = True
             status = 429
@@ -267,7 +267,7 @@ def manage(request, profile):
 @owner_required
 def manage_edit(request, profile):
     current = profile.get_latest_revision_as_object()
-    form = ProfileForm(request.POST or None, instance=current)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=current)
     if request.method == "POST" and form.is_valid():
         lifecycle.save_owner_edit(form.save(commit=False))
         messages.success(request, _("Your profile is saved."))

@@ -123,8 +123,47 @@ def test_valid_submission_stores_a_private_draft_and_emails_a_confirmation(clien
     assert "/confirmer/" in message.body
     assert "/lien/" in message.body  # every owner email carries the management link
     assert message.alternatives and "text/html" in message.alternatives[0][1]
-    # The thank-you page.
-    assert "mailbox" in client.get(response["Location"]).content.decode().lower() or True
+    # The thank-you page, in French by default.
+    assert "Vérifiez votre boîte mail" in client.get(response["Location"]).content.decode()
+
+
+def photo_upload(size=(1600, 1200), name="moi.jpg"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "orange").save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_household_can_add_a_photo_resized_on_upload(client, publish_page):
+    from PIL import Image
+
+    response = client.post(publish_page.url, {**form_data(), "photo": photo_upload()})
+    assert response.status_code == 302
+    profile = Profile.objects.get(email="dominique@example.org")
+    with Image.open(profile.photo) as stored:
+        assert max(stored.size) == 800
+
+
+@override_settings(PROFILES_PHOTO_MAX_UPLOAD_BYTES=1000)
+def test_an_oversized_photo_is_a_field_error_and_nothing_is_stored(client, publish_page):
+    response = client.post(publish_page.url, {**form_data(), "photo": photo_upload()})
+    assert response.status_code == 200
+    assert "photo" in response.context["form"].errors
+    assert not Profile.objects.exists()
+
+
+def test_a_file_that_is_not_an_image_is_a_field_error(client, publish_page):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("moi.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = client.post(publish_page.url, {**form_data(), "photo": fake})
+    assert response.status_code == 200
+    assert "photo" in response.context["form"].errors
+    assert not Profile.objects.exists()
 
 
 def test_confirmation_get_does_not_spend_and_post_publishes(client, publish_page):

@@ -22,7 +22,7 @@ from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from ..conf import app_settings
 from ..fields import ChoiceListField
-from ..images import resize_photo
+from ..images import resize_photo, validate_photo_size
 from ..validators import validate_no_contact_details, validate_plain_text, validate_single_line
 from .geography import Commune, Departement, Region
 from .options import ProfileOption
@@ -213,6 +213,7 @@ class Profile(
         _("photo"),
         upload_to="profiles_module/photos/",
         blank=True,
+        validators=[validate_photo_size],
         help_text=_("Optional. Resized, and its metadata (GPS position…) removed."),
     )
     national_project_url = models.URLField(
