@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from profiles_module.geography import load_geography
 
@@ -8,3 +9,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real reference geography once: every test sees all French communes."""
     with django_db_blocker.unblock():
         load_geography()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits count in the cache: every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()

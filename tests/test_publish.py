@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 LINK_RE = re.compile(r"https?://[^\s\"<>]+")
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate limits count in the cache: every test starts from zero."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def publish_page():
     home = Site.objects.get(is_default_site=True).root_page
