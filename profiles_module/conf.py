@@ -41,6 +41,11 @@ DEFAULTS = {
     "API_MAX_PAGE_SIZE": 500,
     # Most points the map receives for the visible area; above, counts per grid cell.
     "MAP_POINTS_LIMIT": 1000,
+    # Contact relay (issue 5): messages per IP per hour, per recipient per day, and the
+    # days after which a message's body is erased (its metadata stays).
+    "CONTACT_PER_IP_PER_HOUR": 5,
+    "CONTACT_PER_RECIPIENT_PER_DAY": 10,
+    "CONTACT_BODY_DAYS": 30,
 }
 
 

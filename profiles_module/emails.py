@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from . import tokens
 from .conf import app_settings
-from .models import OutgoingEmail, ProfileEvent
+from .models import ContactMessage, OutgoingEmail, ProfileEvent
 
 Event = ProfileEvent.Kind
 
@@ -107,7 +107,12 @@ def deliver(message_id):
     ):
         return "skipped"
     message = OutgoingEmail.objects.select_related("profile").get(pk=message_id)
-    email = EmailMultiAlternatives(message.subject, message.text_body, to=[message.recipient])
+    email = EmailMultiAlternatives(
+        message.subject,
+        message.text_body,
+        to=[message.recipient],
+        reply_to=[message.reply_to] if message.reply_to else None,
+    )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
     try:
@@ -118,8 +123,10 @@ def deliver(message_id):
     message.sent_at = now
     # The bodies hold a live link; the recipient stays until OUTBOX_RETENTION_DAYS.
     message.text_body = message.html_body = ""
+    message.reply_to = ""
     message.last_error = ""
     message.save()
+    _contact_status(message, "sent")
     if message.profile:
         ProfileEvent.record(message.profile, Event.EMAIL_SENT, f"{message.template} #{message.pk}")
     return "sent"
@@ -135,7 +142,9 @@ def _failed(message, error, now):
     message.last_error = text
     if message.attempts >= app_settings.EMAIL_MAX_ATTEMPTS:
         message.status = OutgoingEmail.Status.FAILED
+        message.reply_to = ""
         kind = Event.EMAIL_FAILED
+        _contact_status(message, "failed")
     else:
         message.status = OutgoingEmail.Status.PENDING
         message.next_attempt_at = now + retry_delay(message.attempts)
@@ -150,6 +159,11 @@ def _failed(message, error, now):
     if kind == Event.EMAIL_RETRY and task_backends[send_email.backend].supports_defer:
         send_email.using(run_after=message.next_attempt_at).enqueue(message.pk)
     return "failed"
+
+
+def _contact_status(message, status):
+    """The contact relay: a message is sent (or abandoned) with its recipient's email."""
+    ContactMessage.objects.filter(email=message).update(status=status)
 
 
 def retry_due(now=None):

@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import tokens
+from .conf import app_settings
 from .emails import link, purge_outbox, queue_email, retry_due
-from .models import LifecycleSettings, Profile, ProfileEvent
+from .models import ContactMessage, LifecycleSettings, Profile, ProfileEvent
 from .models.profiles import HiddenReason
 
 Event = ProfileEvent.Kind
@@ -330,7 +331,18 @@ def run(now=None):
         run_for_site(site, now, done)
     done["emails_enqueued"] = retry_due(now)
     done["outbox_purged"] = purge_outbox(now)
+    done["contact_bodies_erased"] = erase_contact_bodies(now)
     return dict(done)
+
+
+def erase_contact_bodies(now=None):
+    """Erase the text of contact messages older than CONTACT_BODY_DAYS; who wrote to
+    whom, when and the status stay for history and statistics."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=app_settings.CONTACT_BODY_DAYS)
+    return ContactMessage.objects.filter(created_at__lt=cutoff, body_erased_at__isnull=True).update(
+        body="", body_erased_at=now
+    )
 
 
 def run_for_site(site, now, done):

@@ -40,9 +40,10 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def over_limit(scope, value, limit):
-    """Count one request for (scope, value) in the current window; True past `limit`."""
-    window = app_settings.RATE_LIMIT_WINDOW_SECONDS
+def over_limit(scope, value, limit, window=None):
+    """Count one request for (scope, value) in the current window (RATE_LIMIT_WINDOW_SECONDS
+    unless `window` is given, in seconds); True past `limit`."""
+    window = window or app_settings.RATE_LIMIT_WINDOW_SECONDS
     digest = hashlib.sha256(f"{scope}:{value}".lower().encode()).hexdigest()
     key = f"profiles_module:rate:{digest}"
     cache.add(key, 0, window)

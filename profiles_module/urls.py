@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, owner_views, views
+from . import api, contact_views, owner_views, views
 
 app_name = "profiles_module"
 
@@ -36,6 +36,8 @@ urlpatterns += [
 # Finding profiles: the public profile pages and the read-only API (views.py, api.py).
 urlpatterns += [
     path("fiches/<uuid:uid>/", views.profile_detail, name="profile_short"),
+    # Before profile_detail, whose <slug> would take "contact".
+    path("fiches/<uuid:uid>/contact/", contact_views.contact, name="contact"),
     path("fiches/<uuid:uid>/<str:slug>/", views.profile_detail, name="profile_detail"),
     path("api/v1/profiles/", api.profiles_json, name="api_profiles"),
     path("api/v1/profiles.geojson", api.profiles_geojson, name="api_profiles_geojson"),

@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .conf import app_settings
+from .forms import ContactForm
 from .geography import search_communes
 from .models import Profile, Sector
 from .search import profile_slug, with_public_relations
@@ -56,6 +57,11 @@ def profile_detail(request, uid, slug=None):
         if request.GET:
             url += "?" + request.GET.urlencode()
         return redirect(url)
+    return profile_page(request, profile)
+
+
+def profile_page(request, profile, *, contact_form=None, status=200, **extra):
+    """The profile page response; the contact view renders it again with its bound form."""
     sectors = []
     for sector in profile.sectors.all():
         place = sector.place
@@ -75,7 +81,11 @@ def profile_detail(request, uid, slug=None):
             "profile": profile,
             "back": safe_back_link(request),
             "sector_map": {"sectors": sectors, "tiles": tile_layer()},
-        },
+            "contact_form": contact_form or ContactForm(profile=profile),
+            "contact_sent": request.GET.get("contact") == "sent",
+        }
+        | extra,
+        status=status,
     )
 
 

@@ -1,3 +1,4 @@
+from .contact import ContactMessage
 from .geography import Commune, Departement, Region, normalize_place_name
 from .options import ProfileOption
 from .pages import MapPage, SearchFilter
@@ -12,6 +13,7 @@ from .publication import (
 
 __all__ = [
     "AccessToken",
+    "ContactMessage",
     "LifecycleSettings",
     "OutgoingEmail",
     "ProfileEvent",

@@ -210,6 +210,7 @@ class ProfileEvent(models.Model):
         ERASURE_WARNED = "erasure_warned", _("erasure warning")
         UPDATE_REQUESTED = "update_requested", _("update requested by an editor")
         DATA_DOWNLOADED = "data_downloaded", _("data downloaded")
+        CONTACT_RECEIVED = "contact_received", _("message received")
         EMAIL_QUEUED = "email_queued", _("email queued")
         EMAIL_SENT = "email_sent", _("email sent")
         EMAIL_RETRY = "email_retry", _("email sending failed, will retry")
@@ -259,6 +260,8 @@ class OutgoingEmail(models.Model):
     )
     template = models.CharField(max_length=60)
     recipient = models.EmailField()
+    # The contact relay: the sender's address, so that the recipient's answer reaches them.
+    reply_to = models.EmailField(blank=True)
     subject = models.CharField(max_length=255)
     text_body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)

@@ -1,0 +1,247 @@
+"""The contact relay, first part: the form of the profile page, its abuse layers, the
+emails through the outbox and the erasure of message bodies."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail, signing
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles_module import lifecycle
+from profiles_module.forms import ContactForm
+from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent
+from tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+RECIPIENT = "dominique@example.org"
+SENDER = "sacha@example.net"
+
+
+@pytest.fixture
+def profile():
+    return make_profile(public_name="Dominique", email=RECIPIENT)
+
+
+def form_token(profile, age=10):
+    """A form token as if the form had been shown `age` seconds ago."""
+    with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() - age):
+        return ContactForm(profile=profile).initial["form_token"]
+
+
+def post(client, profile, *, age=10, ip="203.0.113.5", **fields):
+    data = {
+        "sender_name": "Sacha",
+        "sender_address": SENDER,
+        "message": "Bonjour, nous cherchons aussi près de Saint-Étienne.",
+        "website": "",
+        "form_token": form_token(profile, age),
+    } | fields
+    url = reverse("profiles_module:contact", args=[profile.uid])
+    return client.post(url, data, REMOTE_ADDR=ip)
+
+
+def nothing_stored():
+    return not ContactMessage.objects.exists() and not OutgoingEmail.objects.exists()
+
+
+def test_profile_page_shows_the_form_and_the_reply_to_notice(client, profile):
+    html = client.get(profile.get_absolute_url()).content.decode()
+    assert reverse("profiles_module:contact", args=[profile.uid]) in html
+    assert 'name="form_token"' in html and 'name="website"' in html
+    assert "Reply-To" in html
+    assert RECIPIENT not in html
+    # The sender's address field is an email input (phones show the right keyboard).
+    assert 'type="email"' in html
+
+
+def test_valid_message_is_stored_and_relayed(client, profile):
+    response = post(client, profile)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?contact=sent#contact")
+
+    message = ContactMessage.objects.get()
+    assert message.recipient == profile and message.recipient_uid == profile.uid
+    assert message.sender_name == "Sacha" and message.sender_email == SENDER
+    assert message.status == ContactMessage.Status.SENT
+    assert message.body.startswith("Bonjour")
+
+    assert len(mail.outbox) == 2
+    to_recipient, copy = sorted(mail.outbox, key=lambda email: email.to != [RECIPIENT])
+    assert to_recipient.to == [RECIPIENT] and to_recipient.reply_to == [SENDER]
+    assert "Sacha" in to_recipient.subject
+    assert "près de Saint-Étienne" in to_recipient.body
+    assert "reste masquée" in to_recipient.body or "stays hidden" in to_recipient.body
+    assert SENDER not in to_recipient.body and RECIPIENT not in to_recipient.body
+    html = to_recipient.alternatives[0].content
+    assert "près de Saint-Étienne" in html
+    assert copy.to == [SENDER] and not copy.reply_to
+    assert "Dominique" not in copy.subject and "Sacha" not in copy.subject
+    assert RECIPIENT not in copy.body and RECIPIENT not in copy.alternatives[0].content
+    assert "près de Saint-Étienne" in copy.body
+
+    event = ProfileEvent.objects.get(kind=ProfileEvent.Kind.CONTACT_RECEIVED)
+    assert event.profile == profile and "Bonjour" not in event.detail
+    # Sent emails keep neither their bodies nor the sender's address.
+    assert not OutgoingEmail.objects.exclude(text_body="").exists()
+    assert not OutgoingEmail.objects.exclude(reply_to="").exists()
+
+    page = client.get(response["Location"]).content.decode()
+    assert SENDER not in page and RECIPIENT not in page
+    assert "Votre message a été envoyé" in page or "Your message has been sent" in page
+
+
+def test_honeypot_pretends_success_and_stores_nothing(client, profile):
+    response = post(client, profile, website="http://spam.example")
+    assert response.status_code == 302
+    assert nothing_stored() and not mail.outbox
+
+
+@pytest.mark.parametrize("age", [0, 1, 2 * 3600 + 5])
+def test_too_fast_or_expired_token_is_refused_and_text_kept(client, profile, age):
+    response = post(client, profile, age=age)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="fv-contact-token-error"' in html
+    assert "près de Saint-Étienne" in html and 'value="Sacha"' in html
+    assert nothing_stored() and not mail.outbox
+
+
+def test_token_of_another_profile_or_forged_is_refused(client, profile):
+    other = make_profile(public_name="Alix", email="alix@example.org")
+    assert post(client, profile, form_token=form_token(other)).status_code == 400
+    assert post(client, profile, form_token="forged:1:abc").status_code == 400
+    assert nothing_stored()
+
+
+def test_a_refused_form_gets_a_fresh_token(client, profile):
+    html = post(client, profile, age=0).content.decode()
+    token = html.split('name="form_token" value="')[1].split('"')[0]
+    assert signing.TimestampSigner(salt=ContactForm.SALT).unsign(token) == str(profile.uid)
+
+
+@override_settings(PROFILES_CONTACT_PER_IP_PER_HOUR=2)
+def test_one_past_the_limit_per_ip_is_429(client, profile):
+    assert post(client, profile).status_code == 302
+    assert post(client, profile).status_code == 302
+    before = (ContactMessage.objects.count(), OutgoingEmail.objects.count(), len(mail.outbox))
+    response = post(client, profile)
+    assert response.status_code == 429
+    assert (
+        "Trop de messages" in response.content.decode() or "Too many" in response.content.decode()
+    )
+    assert (
+        ContactMessage.objects.count(),
+        OutgoingEmail.objects.count(),
+        len(mail.outbox),
+    ) == before
+    # Another IP is not limited.
+    assert post(client, profile, ip="203.0.113.6").status_code == 302
+
+
+def test_default_limits():
+    from profiles_module.conf import app_settings
+
+    assert app_settings.CONTACT_PER_IP_PER_HOUR == 5
+    assert app_settings.CONTACT_PER_RECIPIENT_PER_DAY == 10
+    assert app_settings.CONTACT_BODY_DAYS == 30
+
+
+@override_settings(PROFILES_CONTACT_PER_RECIPIENT_PER_DAY=3)
+def test_one_past_the_limit_per_recipient_is_429(client, profile):
+    for number in range(3):
+        assert post(client, profile, ip=f"198.51.100.{number}").status_code == 302
+    before = (ContactMessage.objects.count(), OutgoingEmail.objects.count(), len(mail.outbox))
+    assert before == (3, 6, 6)
+    assert post(client, profile, ip="198.51.100.99").status_code == 429
+    assert (
+        ContactMessage.objects.count(),
+        OutgoingEmail.objects.count(),
+        len(mail.outbox),
+    ) == before
+    # Another household can still be written to.
+    other = make_profile(public_name="Alix", email="alix@example.org")
+    assert post(client, other, ip="198.51.100.98").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sacha\r\nBcc: victim@example.org",
+        "Sacha\nSubject: spam",
+        "Sacha\rX",
+        "Sacha\u2028X",
+        "=?utf-8?q?Sacha=0ABcc=3A_x=40example.org?=",
+        "<b>Sacha</b>",
+    ],
+)
+def test_header_injection_in_name_is_refused(client, profile, name):
+    response = post(client, profile, sender_name=name)
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert nothing_stored() and not mail.outbox
+
+
+def test_hostile_body_is_stored_inert(client, profile):
+    body = '<script>alert("x")</script>\r\nBcc: victim@example.org\n<img src=x onerror=alert(1)>'
+    assert post(client, profile, message=body).status_code == 302
+    assert ContactMessage.objects.get().body == body
+    to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
+    assert to_recipient.bcc == [] and "victim" not in str(to_recipient.message()["Bcc"] or "")
+    assert "Sacha" in to_recipient.subject and "script" not in to_recipient.subject
+    html = to_recipient.alternatives[0].content
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<img" not in html
+
+
+def test_long_body_and_control_characters_are_refused(client, profile):
+    assert post(client, profile, message="x" * 5001).status_code == 400
+    assert post(client, profile, message="bonjour\x00").status_code == 400
+    assert nothing_stored()
+
+
+def test_bodies_are_erased_after_the_delay_metadata_stays(client, profile):
+    assert post(client, profile).status_code == 302
+    message = ContactMessage.objects.get()
+    lifecycle.run(now=message.created_at + timedelta(days=29))
+    message.refresh_from_db()
+    assert message.body and message.body_erased_at is None
+
+    later = message.created_at + timedelta(days=31)
+    lifecycle.run(now=later)
+    message.refresh_from_db()
+    assert message.body == "" and message.body_erased_at == later
+    assert message.sender_name == "Sacha" and message.recipient_uid == profile.uid
+    assert message.status == ContactMessage.Status.SENT and message.created_at
+
+
+def test_recipient_erased_keeps_the_message_metadata(client, profile):
+    assert post(client, profile).status_code == 302
+    uid = profile.uid
+    lifecycle.erase(profile, "owner")
+    message = ContactMessage.objects.get()
+    assert message.recipient is None and message.recipient_uid == uid
+
+
+@override_settings(PROFILES_EMAIL_MAX_ATTEMPTS=1)
+def test_abandoned_email_marks_the_message_failed(client, profile):
+    with mock.patch(
+        "profiles_module.emails.EmailMultiAlternatives.send", side_effect=OSError("down")
+    ):
+        assert post(client, profile).status_code == 302
+    message = ContactMessage.objects.get()
+    assert message.status == ContactMessage.Status.FAILED
+    assert not OutgoingEmail.objects.exclude(reply_to="").exists()
+
+
+def test_unpublished_profile_is_404(client):
+    profile = make_profile(live=False, email=RECIPIENT)
+    assert post(client, profile).status_code == 404
+    assert nothing_stored()
+
+
+def test_get_is_not_allowed(client, profile):
+    assert client.get(reverse("profiles_module:contact", args=[profile.uid])).status_code == 405
