@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import translation
 from PIL import Image
 
-from profiles_module.models import Departement, Profile, Region, Sector
+from profiles_module.models import Commune, Departement, Profile, Region, Sector
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +130,12 @@ class TestMapPoint:
         profile = make_profile(commune="42218")
         assert (profile.latitude, profile.longitude) == (45.43025, 4.37861)
         assert profile.location == "SRID=4326;POINT(4.37861 45.43025)"
+
+    def test_a_centre_next_to_the_greenwich_meridian_is_stored(self):
+        ibos = Commune.objects.get(insee_code="65226")  # longitude -0.00004
+        profile = make_profile(commune="65226")
+        assert profile.location == f"SRID=4326;POINT(-0.00004 {ibos.latitude:.5f})"
+        assert (profile.latitude, profile.longitude) == (ibos.latitude, -0.00004)
 
     def test_region_sector_uses_the_region_centre(self):
         bretagne = Region.objects.get(code="53")

@@ -359,7 +359,8 @@ class Profile(
             return
         place = sector.place
         if place is not None:
-            self.location = f"SRID=4326;POINT({place.longitude} {place.latitude})"
+            # Fixed decimals: str(-4e-05) would give a point wagtailgeowidget cannot parse.
+            self.location = f"SRID=4326;POINT({place.longitude:.5f} {place.latitude:.5f})"
             self.located_from = sector.key
 
     def sectors_label(self):
