@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 
 
 class ChoiceListField(models.CharField):
@@ -47,7 +48,7 @@ class ChoiceListField(models.CharField):
         return forms.TypedMultipleChoiceField(
             choices=self.choices,
             required=not self.blank,
-            label=self.verbose_name,
+            label=capfirst(self.verbose_name),
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
             **{k: v for k, v in kwargs.items() if k in ("label", "help_text", "widget")},

@@ -1,5 +1,8 @@
+from django.contrib import messages
 from django.forms import CheckboxSelectMultiple
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
@@ -222,3 +225,24 @@ register_snippet(ProfileOptionViewSet)
 
 # Bulk actions register their class itself (Wagtail's own do the same).
 hooks.register("register_bulk_action", AskToUpdateBulkAction)
+
+
+@hooks.register("before_delete_snippet")
+def protect_options_in_use(request, instances):
+    """Refuse to delete an option that profiles use: it would vanish from them silently."""
+    for option in instances:
+        if not isinstance(option, ProfileOption):
+            continue
+        count = option.profiles_using().count()
+        if count:
+            messages.error(
+                request,
+                ngettext(
+                    "“%(option)s” is used by %(count)d profile: it cannot be deleted.",
+                    "“%(option)s” is used by %(count)d profiles: it cannot be deleted.",
+                    count,
+                )
+                % {"option": option, "count": count},
+            )
+            return redirect(ProfileOption.snippet_viewset.get_url_name("list"))
+    return None

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
-from profiles_module.models import Commune, Departement, Profile, Region, Sector
+from profiles_module.models import Commune, Departement, Profile, ProfileOption, Region, Sector
 from profiles_module.wagtail_hooks import PRIVATE_FIELDS, ProfileViewSet
 from tests.factories import make_profile
 
@@ -505,3 +505,25 @@ def test_a_draft_without_sector_is_kept_but_cannot_be_published(admin_client, ad
     assert response.context["form"].formsets["sectors"].non_form_errors()
     profile.refresh_from_db()
     assert not profile.live
+
+
+class TestProfileOptions:
+    def delete_url(self, option):
+        return reverse("wagtailsnippets_profiles_module_profileoption:delete", args=[option.pk])
+
+    def test_an_option_in_use_cannot_be_deleted(self, client, django_user_model):
+        client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "x"))
+        option = ProfileOption.objects.get(category="value", slug="ecology")
+        profile = make_profile()
+        profile.values.add(option)
+        profile.save()
+        response = client.post(self.delete_url(option), follow=True)
+        assert ProfileOption.objects.filter(pk=option.pk).exists()
+        assert list(Profile.objects.get(pk=profile.pk).values.all()) == [option]
+        assert "1 fiche" in response.content.decode()
+
+    def test_an_unused_option_can_be_deleted(self, client, django_user_model):
+        client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "x"))
+        option = ProfileOption.objects.create(category="value", slug="music", label="musique")
+        client.post(self.delete_url(option))
+        assert not ProfileOption.objects.filter(pk=option.pk).exists()

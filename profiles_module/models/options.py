@@ -38,3 +38,11 @@ class ProfileOption(models.Model):
         if self.label_en and (get_language() or "").startswith("en"):
             return self.label_en
         return self.label
+
+    def profiles_using(self):
+        """Profiles that chose this option (Wagtail's usage view does not see M2M fields)."""
+        from .profiles import Profile
+
+        return Profile.objects.filter(
+            models.Q(project_kinds=self) | models.Q(steps=self) | models.Q(values=self)
+        ).distinct()
