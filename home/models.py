@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from profiles_module.blocks import ContactRelayBlock
 from profiles_module.models import Profile
 
 
@@ -20,3 +22,21 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["published_profiles"] = Profile.objects.public().count()
         return context
+
+
+class ContentPage(Page):
+    """A simple page of the host site: paragraphs and contact forms."""
+
+    body = StreamField(
+        [
+            ("paragraph", blocks.RichTextBlock(label=_("Paragraph"))),
+            ("contact", ContactRelayBlock()),
+        ],
+        blank=True,
+        verbose_name=_("body"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("content page")

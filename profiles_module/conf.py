@@ -46,6 +46,8 @@ DEFAULTS = {
     "CONTACT_PER_IP_PER_HOUR": 5,
     "CONTACT_PER_RECIPIENT_PER_DAY": 10,
     "CONTACT_BODY_DAYS": 30,
+    # days a message waits for its sender to confirm their address before it is erased.
+    "CONTACT_VERIFY_DAYS": 7,
 }
 
 

@@ -5,9 +5,15 @@ recipient with Reply-To set to the sender, and a copy to the sender. No address 
 shown on any page; the subject holds no user text but the sender's validated name.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -15,13 +21,17 @@ from django.views.decorators.http import require_POST
 from .conf import app_settings
 from .emails import render_email, root_url
 from .forms import ContactForm
-from .models import ContactMessage, OutgoingEmail, Profile, ProfileEvent
-from .owner_views import client_ip, current_language, over_limit
+from .models import ContactMessage, OutgoingEmail, Profile, ProfileEvent, VerifiedSender
+from .models.contact import hash_address
+from .owner_views import client_ip, current_language, over_limit, signed_in_profile
 from .search import with_public_relations
 from .views import profile_page
 
 Event = ProfileEvent.Kind
 EMAIL_TEMPLATE = "contact_message"
+VERIFY_TEMPLATE = "contact_verify"
+VERIFY_SALT = "profiles_module.contact.verify_sender"
+Status = ContactMessage.Status
 
 
 @require_POST
@@ -48,45 +58,162 @@ def contact(request, uid):
             return profile_page(
                 request, profile, contact_form=form, status=429, contact_limited=True
             )
-        send_contact_message(
+        sender_email = form.cleaned_data["sender_address"]
+        message = send_contact_message(
             profile,
             sender_name=form.cleaned_data["sender_name"],
-            sender_email=form.cleaned_data["sender_address"],
+            sender_email=sender_email,
             body=form.cleaned_data["message"],
             sender_language=current_language(),
+            verified=owner_is_sender(request, sender_email),
         )
+        if message.status == Status.AWAITING_VERIFICATION:
+            return redirect(profile.get_absolute_url() + "?contact=verify#contact")
     # A bot that filled the honeypot sees the same page as a person.
     return redirect(profile.get_absolute_url() + "?contact=sent#contact")
 
 
-def send_contact_message(profile, *, sender_name, sender_email, body, sender_language, now=None):
-    """Store a message, queue the recipient's email (Reply-To: the sender) and the
-    sender's copy, and log the event on the recipient's fiche. Returns the message."""
-    from .tasks import send_email
+def owner_is_sender(request, sender_email):
+    """An owner signed in through their management link, writing from their own
+    address, is verified already."""
+    owner = signed_in_profile(request)
+    return owner is not None and hash_address(owner.email) == hash_address(sender_email)
 
+
+class Recipient:
+    """Whom a message goes to: a profile, or the fixed address of a ContactRelayBlock
+    (resolved from its page's live StreamField, never stored with the message)."""
+
+    def __init__(self, *, profile=None, page=None, block_id="", address="", name=""):
+        self.profile, self.page, self.block_id = profile, page, block_id
+        self.address = profile.email if profile is not None else address
+        self.name = profile.public_name if profile is not None else name
+
+    @classmethod
+    def of(cls, message):
+        """The recipient of a stored message, or None if it is gone."""
+        if message.recipient is not None:
+            return cls(profile=message.recipient)
+        if message.page_id and message.block_id:
+            from .blocks import find_relay_block
+
+            page = message.page.specific if message.page.live else None
+            value = page and find_relay_block(page, message.block_id)
+            if value and value.get("address"):
+                return cls(
+                    page=page,
+                    block_id=message.block_id,
+                    address=value["address"],
+                    name=value["heading"],
+                )
+        return None
+
+    @property
+    def root_url(self):
+        if self.profile is not None:
+            return root_url(self.profile)
+        site = self.page.get_site()
+        return site.root_url if site else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+
+    @property
+    def site_name(self):
+        if self.profile is not None:
+            return site_name(self.profile)
+        site = self.page.get_site()
+        return (site.site_name if site else "") or "Futurs voisins"
+
+    def context(self):
+        return {
+            "profile": self.profile,
+            "recipient_name": self.name,
+            "page_title": self.page.title if self.page is not None else "",
+            "site_name": self.site_name,
+            "profile_url": (
+                self.root_url + self.profile.get_absolute_url() if self.profile else ""
+            ),
+        }
+
+
+def send_contact_message(
+    profile=None,
+    *,
+    sender_name,
+    sender_email,
+    body,
+    sender_language,
+    verified=False,
+    now=None,
+    recipient=None,
+):
+    """Store a message and relay it (see `relay`) when its sender is verified; otherwise
+    keep it waiting and email the sender a confirmation link. Returns the message.
+
+    The recipient is `profile`, or a `Recipient` (a ContactRelayBlock's fixed address).
+    """
     now = now or timezone.now()
+    recipient = recipient or Recipient(profile=profile)
+    if verified:
+        VerifiedSender.verify(sender_email, now=now)
+    else:
+        verified = VerifiedSender.is_verified(sender_email)
     with transaction.atomic():
         message = ContactMessage.objects.create(
-            recipient=profile,
-            recipient_uid=profile.uid,
+            recipient=recipient.profile,
+            recipient_uid=recipient.profile.uid if recipient.profile else None,
+            page=recipient.page,
+            block_id=recipient.block_id,
             sender_name=sender_name,
             sender_email=sender_email,
             body=body,
             created_at=now,
+            status=Status.PENDING if verified else Status.AWAITING_VERIFICATION,
         )
-        context = {
-            "profile": profile,
-            "sender_name": sender_name,
-            "body": body,
-            "site_name": site_name(profile),
-            "profile_url": root_url(profile) + profile.get_absolute_url(),
-        }
+        if not verified:
+            verify = _store_email(
+                None,
+                recipient=sender_email,
+                reply_to="",
+                context=recipient.context()
+                | {
+                    "sender_name": sender_name,
+                    "verify_url": recipient.root_url + verify_path(message),
+                    "verify_days": app_settings.CONTACT_VERIFY_DAYS,
+                },
+                language=sender_language,
+                now=now,
+                template=VERIFY_TEMPLATE,
+            )
+    if verified:
+        return relay(message, recipient, sender_language=sender_language, now=now)
+    from .tasks import send_email
+
+    send_email.enqueue(verify.pk)
+    return message
+
+
+def verify_path(message):
+    token = signing.dumps(
+        {"m": message.pk, "h": hash_address(message.sender_email)}, salt=VERIFY_SALT
+    )
+    return reverse("profiles_module:verify_sender", args=[token])
+
+
+def relay(message, recipient, *, sender_language, now=None):
+    """Queue the recipient's email (Reply-To: the sender) and the sender's copy of a
+    stored message, and log the event on the recipient's fiche. Returns the message."""
+    from .tasks import send_email
+
+    now = now or timezone.now()
+    profile = recipient.profile
+    sender_email = message.sender_email
+    with transaction.atomic():
+        context = recipient.context() | {"sender_name": message.sender_name, "body": message.body}
         to_recipient = _store_email(
             profile,
-            recipient=profile.email,
+            recipient=recipient.address,
             reply_to=sender_email,
             context=context | {"copy": False},
-            language=profile.language or settings.LANGUAGE_CODE,
+            language=(profile and profile.language) or settings.LANGUAGE_CODE,
             now=now,
         )
         # The copy is not linked to the recipient's profile: it is the sender's email.
@@ -99,22 +226,70 @@ def send_contact_message(profile, *, sender_name, sender_email, body, sender_lan
             now=now,
         )
         message.email = to_recipient
-        message.save(update_fields=["email"])
-        ProfileEvent.record(profile, Event.CONTACT_RECEIVED, f"#{message.pk}", now=now)
-        ProfileEvent.record(
-            profile, Event.EMAIL_QUEUED, f"{EMAIL_TEMPLATE} #{to_recipient.pk}", now=now
-        )
+        message.status = Status.PENDING
+        message.save(update_fields=["email", "status"])
+        if profile is not None:
+            ProfileEvent.record(profile, Event.CONTACT_RECEIVED, f"#{message.pk}", now=now)
+            ProfileEvent.record(
+                profile, Event.EMAIL_QUEUED, f"{EMAIL_TEMPLATE} #{to_recipient.pk}", now=now
+            )
     # Enqueued once stored: a worker never looks for a row that is not committed yet.
     send_email.enqueue(to_recipient.pk)
     send_email.enqueue(copy.pk)
     return message
 
 
-def _store_email(profile, *, recipient, reply_to, context, language, now):
-    subject, text, html = render_email(EMAIL_TEMPLATE, context, language)
+@never_cache
+def verify_sender(request, token):
+    """The link of the verification email. GET shows a button and changes nothing (mail
+    scanners follow links); its POST verifies the address and relays the waiting
+    messages. Each message is claimed by a conditional UPDATE, so a second POST (or
+    two at once) relays nothing twice."""
+    now = timezone.now()
+    try:
+        data = signing.loads(
+            token,
+            salt=VERIFY_SALT,
+            max_age=timedelta(days=app_settings.CONTACT_VERIFY_DAYS),
+        )
+    except signing.BadSignature:
+        data = None
+    message = None
+    if isinstance(data, dict):
+        message = (
+            ContactMessage.objects.select_related("recipient").filter(pk=data.get("m")).first()
+        )
+    if message is None or hash_address(message.sender_email) != data.get("h"):
+        return TemplateResponse(
+            request, "profiles_module/contact/verify.html", {"invalid": True}, status=404
+        )
+    if request.method == "POST":
+        VerifiedSender.verify(message.sender_email, now=now)
+        for waiting in ContactMessage.objects.select_related("recipient", "page").filter(
+            status=Status.AWAITING_VERIFICATION, sender_email__iexact=message.sender_email
+        ):
+            # Claimed first: only one request relays a given message.
+            claimed = ContactMessage.objects.filter(
+                pk=waiting.pk, status=Status.AWAITING_VERIFICATION
+            ).update(status=Status.PENDING)
+            recipient = Recipient.of(waiting) if claimed else None
+            if recipient is not None:
+                relay(waiting, recipient, sender_language=current_language(), now=now)
+            elif claimed:
+                ContactMessage.objects.filter(pk=waiting.pk).update(status=Status.FAILED)
+        return TemplateResponse(request, "profiles_module/contact/verify.html", {"verified": True})
+    return TemplateResponse(
+        request,
+        "profiles_module/contact/verify.html",
+        {"pending": message.status == Status.AWAITING_VERIFICATION},
+    )
+
+
+def _store_email(profile, *, recipient, reply_to, context, language, now, template=EMAIL_TEMPLATE):
+    subject, text, html = render_email(template, context, language)
     return OutgoingEmail.objects.create(
         profile=profile,
-        template=EMAIL_TEMPLATE,
+        template=template,
         recipient=recipient,
         reply_to=reply_to,
         subject=subject,
@@ -130,3 +305,79 @@ def site_name(profile):
 
     site = profile.site or Site.objects.filter(is_default_site=True).first()
     return (site.site_name if site else "") or "Futurs voisins"
+
+
+@require_POST
+@never_cache
+def contact_block(request, page_id, block_id):
+    """POST of the form of a ContactRelayBlock: the recipient (a profile or a fixed
+    address) is looked up in the live page's StreamField, never sent by the browser."""
+    from wagtail.models import Page
+
+    from .blocks import ContactRelayBlock, block_target, find_relay_block
+
+    page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
+    block_id = str(block_id)
+    value = find_relay_block(page, block_id)
+    if value is None:
+        raise Http404
+    profile = value.get("profile")
+    if profile is not None:
+        profile = Profile.objects.public().filter(pk=profile.pk).first()
+        if profile is None:
+            raise Http404
+        recipient = Recipient(profile=profile)
+    elif value.get("address"):
+        recipient = Recipient(
+            page=page, block_id=block_id, address=value["address"], name=value["heading"]
+        )
+    else:
+        raise Http404
+    form = ContactForm(request.POST, target=block_target(page.pk, block_id))
+
+    def form_page(status, **extra):
+        html = ContactRelayBlock().render(
+            value,
+            context={
+                "request": request,
+                "page": page,
+                "block_id": block_id,
+                "contact_form": form,
+                **extra,
+            },
+        )
+        return TemplateResponse(
+            request,
+            "profiles_module/contact/block_form.html",
+            {"page": page, "block_html": html},
+            status=status,
+        )
+
+    if over_limit(
+        "contact-ip", client_ip(request), app_settings.CONTACT_PER_IP_PER_HOUR, window=3600
+    ):
+        return form_page(429, contact_limited=True)
+    if not form.is_valid():
+        return form_page(400)
+    done = f"{page.url}?contact=sent#contact-{block_id}"
+    if not form.is_spam:
+        key = profile.uid if profile is not None else block_target(page.pk, block_id)
+        if over_limit(
+            "contact-recipient",
+            key,
+            app_settings.CONTACT_PER_RECIPIENT_PER_DAY,
+            window=24 * 3600,
+        ):
+            return form_page(429, contact_limited=True)
+        sender_email = form.cleaned_data["sender_address"]
+        message = send_contact_message(
+            sender_name=form.cleaned_data["sender_name"],
+            sender_email=sender_email,
+            body=form.cleaned_data["message"],
+            sender_language=current_language(),
+            verified=owner_is_sender(request, sender_email),
+            recipient=recipient,
+        )
+        if message.status == Status.AWAITING_VERIFICATION:
+            done = f"{page.url}?contact=verify#contact-{block_id}"
+    return redirect(done)

@@ -268,8 +268,10 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
     )
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, profile, **kwargs):
+    def __init__(self, *args, profile=None, target=None, **kwargs):
+        # What the form token is signed for: a profile, or a ContactRelayBlock's target.
         self.profile = profile
+        self.target = str(profile.uid) if profile is not None else target
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["form_token"] = self.sign_token()
@@ -278,7 +280,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
         return signing.TimestampSigner(salt=self.SALT)
 
     def sign_token(self):
-        return self.signer().sign(str(self.profile.uid))
+        return self.signer().sign(self.target)
 
     def clean_sender_name(self):
         name = self.cleaned_data["sender_name"].strip()
@@ -304,7 +306,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
             ) from None
         except signing.BadSignature:
             value = None
-        if value != str(self.profile.uid):
+        if value != self.target:
             raise forms.ValidationError(
                 _("This form is not valid any more. Check your message and send it again."),
                 code="invalid",

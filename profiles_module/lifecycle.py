@@ -332,7 +332,19 @@ def run(now=None):
     done["emails_enqueued"] = retry_due(now)
     done["outbox_purged"] = purge_outbox(now)
     done["contact_bodies_erased"] = erase_contact_bodies(now)
+    done["contact_unverified_erased"] = erase_unverified_contacts(now)
     return dict(done)
+
+
+def erase_unverified_contacts(now=None):
+    """Erase messages whose sender did not confirm their address within
+    CONTACT_VERIFY_DAYS: they were never delivered, so nothing is kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=app_settings.CONTACT_VERIFY_DAYS)
+    deleted, _ = ContactMessage.objects.filter(
+        status=ContactMessage.Status.AWAITING_VERIFICATION, created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def erase_contact_bodies(now=None):

@@ -38,6 +38,12 @@ urlpatterns += [
     path("fiches/<uuid:uid>/", views.profile_detail, name="profile_short"),
     # Before profile_detail, whose <slug> would take "contact".
     path("fiches/<uuid:uid>/contact/", contact_views.contact, name="contact"),
+    path(
+        "contact/bloc/<int:page_id>/<uuid:block_id>/",
+        contact_views.contact_block,
+        name="contact_block",
+    ),
+    path("contact/confirmer/<str:token>/", contact_views.verify_sender, name="verify_sender"),
     path("fiches/<uuid:uid>/<str:slug>/", views.profile_detail, name="profile_detail"),
     path("api/v1/profiles/", api.profiles_json, name="api_profiles"),
     path("api/v1/profiles.geojson", api.profiles_geojson, name="api_profiles_geojson"),

@@ -83,6 +83,7 @@ def profile_page(request, profile, *, contact_form=None, status=200, **extra):
             "sector_map": {"sectors": sectors, "tiles": tile_layer()},
             "contact_form": contact_form or ContactForm(profile=profile),
             "contact_sent": request.GET.get("contact") == "sent",
+            "contact_verify": request.GET.get("contact") == "verify",
         }
         | extra,
         status=status,

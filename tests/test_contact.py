@@ -12,13 +12,21 @@ from django.utils import timezone
 
 from profiles_module import lifecycle
 from profiles_module.forms import ContactForm
-from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent
+from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent, VerifiedSender
+from profiles_module.models.contact import hash_address
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 
 RECIPIENT = "dominique@example.org"
 SENDER = "sacha@example.net"
+NEWCOMER = "Camille.Neuve@example.net"
+
+
+@pytest.fixture(autouse=True)
+def verified_sender(db):
+    """SENDER confirmed their address before; NEWCOMER never did."""
+    VerifiedSender.verify(SENDER)
 
 
 @pytest.fixture
@@ -46,6 +54,10 @@ def post(client, profile, *, age=10, ip="203.0.113.5", **fields):
 
 def nothing_stored():
     return not ContactMessage.objects.exists() and not OutgoingEmail.objects.exists()
+
+
+def verify_link(email):
+    return next(line for line in email.body.splitlines() if "/contact/confirmer/" in line)
 
 
 def test_profile_page_shows_the_form_and_the_reply_to_notice(client, profile):
@@ -245,3 +257,244 @@ def test_unpublished_profile_is_404(client):
 
 def test_get_is_not_allowed(client, profile):
     assert client.get(reverse("profiles_module:contact", args=[profile.uid])).status_code == 405
+
+
+# --- sender verification
+
+
+def test_unverified_sender_gets_a_link_and_nothing_reaches_the_recipient(client, profile):
+    response = post(client, profile, sender_address=NEWCOMER)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?contact=verify#contact")
+    message = ContactMessage.objects.get()
+    assert message.status == ContactMessage.Status.AWAITING_VERIFICATION
+    assert message.email is None
+    # Only the verification email, to the sender; nothing to the household.
+    assert len(mail.outbox) == 1
+    verify = mail.outbox[0]
+    assert verify.to == [NEWCOMER] and not verify.reply_to
+    assert RECIPIENT not in verify.body and "Saint-Étienne" not in verify.body
+    assert not ProfileEvent.objects.filter(kind=ProfileEvent.Kind.CONTACT_RECEIVED).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Consultez votre messagerie" in page or "Check your mailbox" in page
+    assert NEWCOMER not in page and NEWCOMER.lower() not in page
+
+    url = verify_link(verify).split("://", 1)[1].split("/", 1)[1]
+    # GET (a mail scanner) shows a button and verifies nothing.
+    html = client.get("/" + url).content.decode()
+    assert 'method="post"' in html and NEWCOMER not in html
+    assert not VerifiedSender.objects.filter(address_hash=hash_address(NEWCOMER)).exists()
+    message.refresh_from_db()
+    assert message.status == ContactMessage.Status.AWAITING_VERIFICATION
+    assert len(mail.outbox) == 1
+
+    # The POST verifies the address and relays the message, once.
+    assert client.post("/" + url).status_code == 200
+    assert VerifiedSender.objects.filter(address_hash=hash_address(NEWCOMER)).exists()
+    message.refresh_from_db()
+    assert message.status == ContactMessage.Status.SENT
+    to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
+    assert to_recipient.reply_to == [NEWCOMER]
+    assert "près de Saint-Étienne" in to_recipient.body
+    assert [email.to for email in mail.outbox].count([NEWCOMER]) == 2  # link and copy
+    assert client.post("/" + url).status_code == 200
+    assert len(mail.outbox) == 3
+    # Only a hash of the address is kept for verified senders.
+    assert not VerifiedSender.objects.filter(address_hash__icontains="camille").exists()
+
+
+def test_every_waiting_message_is_relayed_then_later_ones_go_straight_out(client, profile):
+    other = make_profile(public_name="Alix", email="alix@example.org")
+    assert post(client, profile, sender_address=NEWCOMER).status_code == 302
+    assert post(client, other, sender_address=NEWCOMER.lower()).status_code == 302
+    assert ContactMessage.objects.filter(status="awaiting_verification").count() == 2
+    url = verify_link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    assert client.post("/" + url).status_code == 200
+    assert set(ContactMessage.objects.values_list("status", flat=True)) == {"sent"}
+    assert {RECIPIENT, "alix@example.org"} <= {email.to[0] for email in mail.outbox}
+
+    mail.outbox.clear()
+    response = post(client, profile, sender_address=NEWCOMER.upper())
+    assert response["Location"].endswith("?contact=sent#contact")
+    assert any(email.to == [RECIPIENT] for email in mail.outbox)
+
+
+def test_forged_or_expired_verification_link_is_refused(client, profile):
+    assert post(client, profile, sender_address=NEWCOMER).status_code == 302
+    url = "/" + verify_link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    assert client.post(url[:-3] + "xx/").status_code == 404
+    later = timezone.now() + timedelta(days=8)
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        assert client.post(url).status_code == 404
+    assert not VerifiedSender.objects.filter(address_hash=hash_address(NEWCOMER)).exists()
+    assert ContactMessage.objects.get().status == ContactMessage.Status.AWAITING_VERIFICATION
+
+
+def test_signed_in_owner_writing_from_their_address_is_verified(client, profile):
+    from profiles_module.owner_views import sign_in
+
+    owner = make_profile(public_name="Noa", email="noa@example.org")
+    request = mock.Mock(session=client.session)
+    sign_in(request, owner)
+    request.session.save()
+    client.cookies["sessionid"] = request.session.session_key
+    assert post(client, profile, sender_address="NOA@example.org").status_code == 302
+    assert ContactMessage.objects.get().status == ContactMessage.Status.SENT
+    assert any(email.to == [RECIPIENT] for email in mail.outbox)
+    assert VerifiedSender.objects.filter(address_hash=hash_address("noa@example.org")).exists()
+
+
+def test_unverified_messages_are_erased_after_seven_days(client, profile):
+    assert post(client, profile, sender_address=NEWCOMER).status_code == 302
+    assert post(client, profile).status_code == 302  # verified, delivered
+    waiting = ContactMessage.objects.get(status=ContactMessage.Status.AWAITING_VERIFICATION)
+    lifecycle.run(now=waiting.created_at + timedelta(days=6))
+    assert ContactMessage.objects.filter(pk=waiting.pk).exists()
+    done = lifecycle.run(now=waiting.created_at + timedelta(days=7, minutes=1))
+    assert done["contact_unverified_erased"] == 1
+    assert not ContactMessage.objects.filter(pk=waiting.pk).exists()
+    assert ContactMessage.objects.get().status == ContactMessage.Status.SENT
+    assert not any(email.to == [RECIPIENT] and NEWCOMER in email.reply_to for email in mail.outbox)
+
+
+# --- ContactRelayBlock
+
+
+COORDINATION = "coordination@example.org"
+
+
+def block_page(recipient=None, *, address=COORDINATION):
+    """The demo "Contacter l'équipe" page, or one whose block writes to `recipient`."""
+    from home.management.commands.setup_demo import create_contact_page
+    from home.models import ContentPage, HomePage
+
+    home = HomePage.objects.first()
+    if recipient is None and address == COORDINATION:
+        create_contact_page(home)
+        create_contact_page(home)  # idempotent
+        return ContentPage.objects.get(slug="contacter-l-equipe")
+    page = ContentPage(
+        title="Écrire",
+        slug="ecrire",
+        body=[
+            (
+                "contact",
+                {"heading": "Écrire", "intro": "", "profile": recipient, "address": address},
+            )
+        ],
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def block_id_of(page):
+    return next(child.id for child in page.body if child.block_type == "contact")
+
+
+def post_block(client, page, *, age=10, ip="203.0.113.5", **fields):
+    from profiles_module.blocks import block_target
+
+    block_id = block_id_of(page)
+    with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() - age):
+        token = ContactForm(target=block_target(page.pk, block_id)).initial["form_token"]
+    data = {
+        "sender_name": "Sacha",
+        "sender_address": SENDER,
+        "message": "Bonjour l'équipe, une question sur ma fiche.",
+        "website": "",
+        "form_token": token,
+    } | fields
+    url = reverse("profiles_module:contact_block", args=[page.pk, block_id])
+    return client.post(url, data, REMOTE_ADDR=ip)
+
+
+def test_demo_contact_page_renders_the_form_without_the_address(client):
+    from home.models import ContentPage
+
+    page = block_page()
+    assert ContentPage.objects.filter(slug="contacter-l-equipe").count() == 1
+    assert page.show_in_menus and page.live
+    response = client.get(page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Écrire à l&#x27;équipe de coordination" in html or "Écrire à l'équipe" in html
+    assert reverse("profiles_module:contact_block", args=[page.pk, block_id_of(page)]) in html
+    assert 'name="csrfmiddlewaretoken"' in html and 'name="form_token"' in html
+    assert COORDINATION not in html and "coordination@" not in html
+    assert "Contacter l" in client.get("/").content.decode()
+
+
+def test_block_posting_relays_to_the_fixed_address(client):
+    page = block_page()
+    response = post_block(client, page)
+    assert response.status_code == 302
+    assert response["Location"].startswith(page.url) and "contact=sent" in response["Location"]
+    message = ContactMessage.objects.get()
+    assert message.recipient is None and message.recipient_uid is None
+    assert message.page_id == page.pk and message.block_id == block_id_of(page)
+    assert message.status == ContactMessage.Status.SENT
+    to_team = next(email for email in mail.outbox if email.to == [COORDINATION])
+    assert to_team.reply_to == [SENDER]
+    assert "une question sur ma fiche" in to_team.body
+    assert "Contacter l'équipe" in to_team.body
+    copy = next(email for email in mail.outbox if email.to == [SENDER])
+    assert COORDINATION not in copy.body and COORDINATION not in copy.alternatives[0].content
+    page_html = client.get(response["Location"]).content.decode()
+    assert COORDINATION not in page_html and SENDER not in page_html
+
+
+def test_block_unverified_sender_waits_for_confirmation(client):
+    page = block_page()
+    response = post_block(client, page, sender_address=NEWCOMER)
+    assert "contact=verify" in response["Location"]
+    assert [email.to for email in mail.outbox] == [[NEWCOMER]]
+    url = "/" + verify_link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    assert COORDINATION not in client.get(url).content.decode()
+    assert client.post(url).status_code == 200
+    to_team = next(email for email in mail.outbox if email.to == [COORDINATION])
+    assert to_team.reply_to == [NEWCOMER]
+
+
+def test_block_refused_form_keeps_the_text_and_hides_the_address(client):
+    page = block_page()
+    response = post_block(client, page, age=0)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "une question sur ma fiche" in html and COORDINATION not in html
+    assert nothing_stored()
+
+
+def test_block_to_a_profile_relays_to_the_household(client, profile):
+    page = block_page(profile, address="")
+    html = client.get(page.url).content.decode()
+    assert RECIPIENT not in html
+    assert post_block(client, page).status_code == 302
+    message = ContactMessage.objects.get()
+    assert message.recipient == profile
+    assert next(email for email in mail.outbox if email.to == [RECIPIENT]).reply_to == [SENDER]
+
+
+def test_block_of_another_page_or_unknown_is_404(client):
+    import uuid
+
+    page = block_page()
+    url = reverse("profiles_module:contact_block", args=[page.pk, uuid.uuid4()])
+    assert client.post(url, {}).status_code == 404
+    page.unpublish()
+    assert post_block(client, page).status_code == 404
+    assert nothing_stored()
+
+
+def test_block_needs_exactly_one_recipient():
+    from wagtail.blocks.struct_block import StructBlockValidationError
+
+    from profiles_module.blocks import ContactRelayBlock
+
+    block = ContactRelayBlock()
+    for profile, address in ((None, ""), (make_profile(), COORDINATION)):
+        value = block.to_python(
+            {"heading": "x", "intro": "", "profile": profile and profile.pk, "address": address}
+        )
+        with pytest.raises(StructBlockValidationError):
+            block.clean(value)

@@ -1,4 +1,4 @@
-from .contact import ContactMessage
+from .contact import ContactMessage, VerifiedSender
 from .geography import Commune, Departement, Region, normalize_place_name
 from .options import ProfileOption
 from .pages import MapPage, SearchFilter
@@ -26,5 +26,6 @@ __all__ = [
     "Region",
     "SearchFilter",
     "Sector",
+    "VerifiedSender",
     "normalize_place_name",
 ]

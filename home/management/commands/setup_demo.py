@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from wagtail.models import Workflow, WorkflowContentType
 
-from home.models import HomePage
+from home.models import ContentPage, HomePage
 from profiles_module.models import MapPage, Profile, PublishPage, Region
 
 DEMO_LOGIN = "admin"
@@ -81,6 +81,40 @@ def create_publish_page(home):
     page.save_revision().publish()
 
 
+CONTACT_PAGE_SLUG = "contacter-l-equipe"
+COORDINATION_ADDRESS = "coordination@example.org"
+
+
+def create_contact_page(home):
+    """The "Contacter l'équipe" page: a ContactRelayBlock to a fixed address (never shown
+    on the site), under the home page and in its menu; created once."""
+    if ContentPage.objects.filter(slug=CONTACT_PAGE_SLUG).exists():
+        return
+    page = ContentPage(
+        title="Contacter l'équipe",
+        slug=CONTACT_PAGE_SLUG,
+        show_in_menus=True,
+        body=[
+            (
+                "paragraph",
+                "<p>Une question sur Futurs voisins, une fiche qui pose problème, une idée ? "
+                "L'équipe de coordination du réseau vous répond par email.</p>",
+            ),
+            (
+                "contact",
+                {
+                    "heading": "Écrire à l'équipe de coordination",
+                    "intro": "Votre message est transmis par email à l'équipe.",
+                    "profile": None,
+                    "address": COORDINATION_ADDRESS,
+                },
+            ),
+        ],
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+
+
 class Command(BaseCommand):
     help = "Create the demo admin account, home page text and demo profiles (idempotent)."
 
@@ -100,6 +134,7 @@ class Command(BaseCommand):
         if home:
             create_map_pages(home)
             create_publish_page(home)
+            create_contact_page(home)
 
         # Profiles go through Wagtail's moderation workflow when editors submit them.
         workflow = Workflow.objects.filter(active=True).order_by("pk").first()
