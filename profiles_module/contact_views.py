@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .conf import app_settings
-from .emails import render_email, root_url
+from .emails import root_url, store_email
 from .forms import ContactForm
-from .models import ContactMessage, OutgoingEmail, Profile, ProfileEvent, VerifiedSender
+from .models import ContactMessage, Profile, ProfileEvent, VerifiedSender
 from .models.contact import hash_address
 from .owner_views import client_ip, current_language, over_limit, signed_in_profile
 from .search import with_public_relations
@@ -169,10 +169,10 @@ def send_contact_message(
             status=Status.PENDING if verified else Status.AWAITING_VERIFICATION,
         )
         if not verified:
-            verify = _store_email(
+            verify = store_email(
                 None,
+                VERIFY_TEMPLATE,
                 recipient=sender_email,
-                reply_to="",
                 context=recipient.context()
                 | {
                     "sender_name": sender_name,
@@ -181,7 +181,6 @@ def send_contact_message(
                 },
                 language=sender_language,
                 now=now,
-                template=VERIFY_TEMPLATE,
             )
     if verified:
         return relay(message, recipient, sender_language=sender_language, now=now)
@@ -208,8 +207,9 @@ def relay(message, recipient, *, sender_language, now=None):
     sender_email = message.sender_email
     with transaction.atomic():
         context = recipient.context() | {"sender_name": message.sender_name, "body": message.body}
-        to_recipient = _store_email(
+        to_recipient = store_email(
             profile,
+            EMAIL_TEMPLATE,
             recipient=recipient.address,
             reply_to=sender_email,
             context=context | {"copy": False},
@@ -217,10 +217,10 @@ def relay(message, recipient, *, sender_language, now=None):
             now=now,
         )
         # The copy is not linked to the recipient's profile: it is the sender's email.
-        copy = _store_email(
+        copy = store_email(
             None,
+            EMAIL_TEMPLATE,
             recipient=sender_email,
-            reply_to="",
             context=context | {"copy": True},
             language=sender_language,
             now=now,
@@ -282,21 +282,6 @@ def verify_sender(request, token):
         request,
         "profiles_module/contact/verify.html",
         {"pending": message.status == Status.AWAITING_VERIFICATION},
-    )
-
-
-def _store_email(profile, *, recipient, reply_to, context, language, now, template=EMAIL_TEMPLATE):
-    subject, text, html = render_email(template, context, language)
-    return OutgoingEmail.objects.create(
-        profile=profile,
-        template=template,
-        recipient=recipient,
-        reply_to=reply_to,
-        subject=subject,
-        text_body=text,
-        html_body=html,
-        created_at=now,
-        next_attempt_at=now,
     )
 
 

@@ -61,23 +61,35 @@ def get_email_context(profile, name, now):
     }
 
 
+def store_email(profile, name, *, recipient, context, language, now, reply_to=""):
+    """Render an email in `language` and store it in the outbox, ready to be sent."""
+    subject, text, html = render_email(name, context, language)
+    return OutgoingEmail.objects.create(
+        profile=profile,
+        template=name,
+        recipient=recipient,
+        reply_to=reply_to,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
 def queue_email(profile, name, *, recipient=None, context=None, now=None):
     """Store an owner email in the outbox, log it and enqueue its sending."""
     from .tasks import send_email
 
     now = now or timezone.now()
     full_context = get_email_context(profile, name, now) | (context or {})
-    language = profile.language or settings.LANGUAGE_CODE
-    subject, text, html = render_email(name, full_context, language)
-    message = OutgoingEmail.objects.create(
-        profile=profile,
-        template=name,
+    message = store_email(
+        profile,
+        name,
         recipient=recipient or profile.email,
-        subject=subject,
-        text_body=text,
-        html_body=html,
-        created_at=now,
-        next_attempt_at=now,
+        context=full_context,
+        language=profile.language or settings.LANGUAGE_CODE,
+        now=now,
     )
     ProfileEvent.record(profile, Event.EMAIL_QUEUED, f"{name} #{message.pk}", now=now)
     send_email.enqueue(message.pk)
