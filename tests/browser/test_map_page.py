@@ -45,8 +45,13 @@ def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site)
     settle(page)
 
     page.locator(".leaflet-marker-icon[title='Romane']").click()
+    # Opening the popup pans the map, which fetches the visible profiles again: the
+    # popup must survive that refresh.
+    popup_link = page.locator(".leaflet-popup-content a")
+    popup_link.wait_for()
+    settle(page)
     with page.expect_navigation():
-        page.locator(".leaflet-popup-content a").click()
+        popup_link.click()
     assert re.search(r"/futurs-voisins/fiches/[0-9a-f-]+/romane/$", page.url)
     assert page.locator("h1").inner_text() == "Romane"
 

@@ -22,7 +22,11 @@
   points.addTo(map);
   cells.addTo(map);
   var request = 0;
-  var shown = "";  // what is on the map: redrawing the same markers would close popups
+  var mode = "";
+  // Profile markers on the map by uid. Each fetch adds and removes only what changed,
+  // and never the marker whose popup is open: opening a popup pans the map (autoPan),
+  // which fetches again, and a full redraw would close the popup under the pointer.
+  var markers = {};
 
   function cellIcon(count) {
     var size = count < 10 ? 34 : count < 100 ? 42 : count < 1000 ? 50 : 58;
@@ -45,6 +49,25 @@
     return marker;
   }
 
+  function showPoints(features) {
+    var next = {};
+    var added = [];
+    features.forEach(function (feature) {
+      var uid = feature.properties.uid;
+      next[uid] = markers[uid] || profileMarker(feature);
+      if (!markers[uid]) added.push(next[uid]);
+    });
+    var removed = [];
+    Object.keys(markers).forEach(function (uid) {
+      if (next[uid]) return;
+      if (markers[uid].isPopupOpen()) next[uid] = markers[uid];
+      else removed.push(markers[uid]);
+    });
+    points.removeLayers(removed);
+    points.addLayers(added);
+    markers = next;
+  }
+
   function load() {
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
@@ -58,18 +81,18 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data || mine !== request) return;
-        var key = data.mode + JSON.stringify(data.features.map(function (f) {
-          return f.properties.uid || [f.geometry.coordinates, f.properties.count];
-        }));
-        if (key === shown) return;
-        shown = key;
-        points.clearLayers();
-        cells.clearLayers();
+        if (data.mode !== mode) {
+          points.clearLayers();
+          cells.clearLayers();
+          markers = {};
+          mode = data.mode;
+        }
         var total = 0;
         if (data.mode === "points") {
-          points.addLayers(data.features.map(profileMarker));
+          showPoints(data.features);
           total = data.features.length;
         } else {
+          cells.clearLayers();
           data.features.forEach(function (feature) {
             var c = feature.geometry.coordinates;
             var count = feature.properties.count;
