@@ -36,6 +36,15 @@ def test_publish_confirm_edit_and_delete_on_a_phone(mobile_page, live_site):
     assert summary.is_visible()
     assert summary.locator('a[href="#id_public_name"]').count() == 1
 
+    # Each sector shows only the fields of its kind: a commune and a radius by default.
+    assert page.locator("#id_sectors-1-commune").is_visible()
+    assert not page.locator("#id_sectors-1-departement").is_visible()
+    page.locator("#id_sectors-1-kind_1").check()  # "un département"
+    assert page.locator("#id_sectors-1-departement").is_visible()
+    assert not page.locator("#id_sectors-1-commune").is_visible()
+    assert not page.locator("#id_sectors-1-radius_km_0").is_visible()
+    page.locator("#id_sectors-1-kind_0").check()  # back to the unused default
+
     page.get_by_label("Nom public").fill("Sacha")
     page.get_by_label("couple", exact=True).check()
     page.locator("#id_sectors-0-commune").fill("Saint-Étienne")
