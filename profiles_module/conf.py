@@ -48,6 +48,15 @@ DEFAULTS = {
     "CONTACT_BODY_DAYS": 30,
     # days a message waits for its sender to confirm their address before it is erased.
     "CONTACT_VERIFY_DAYS": 7,
+    # Contact relay, abuse resistance. Valid messages per sender address per day (counted
+    # on a hash of the address), and for the whole site per hour: a ceiling on what the
+    # relay can send if every other limit is dodged (many IPs, addresses, recipients).
+    # Counted in the Django cache, like the limits above: use a shared cache (Redis) when
+    # several processes serve the site, or each counts on its own.
+    "CONTACT_PER_SENDER_PER_DAY": 20,
+    "CONTACT_OVERALL_PER_HOUR": 200,
+    # Days the "block this sender" and "report abuse" links of a relayed message work.
+    "CONTACT_ACTION_LINK_DAYS": 90,
 }
 
 

@@ -3,6 +3,10 @@
 The message is stored first, then emailed through the outbox and the task queue: to the
 recipient with Reply-To set to the sender, and a copy to the sender. No address is
 shown on any page; the subject holds no user text but the sender's validated name.
+
+Abuse layers: the form's own checks (honeypot, signed form time, validators), rate limits
+(`over_contact_limits`), sender verification, and the two links of the recipient's email:
+block this sender (`block_sender`) and report abuse (`report_abuse`).
 """
 
 from datetime import timedelta
@@ -20,9 +24,16 @@ from django.views.decorators.http import require_POST
 
 from .conf import app_settings
 from .emails import root_url, store_email
-from .forms import ContactForm
-from .models import ContactMessage, Profile, ProfileEvent, VerifiedSender
-from .models.contact import hash_address
+from .forms import AbuseReportForm, ContactForm
+from .models import (
+    AbuseReport,
+    BlockedSender,
+    ContactMessage,
+    Profile,
+    ProfileEvent,
+    VerifiedSender,
+)
+from .models.contact import hash_address, territory_of
 from .owner_views import client_ip, current_language, over_limit, signed_in_profile
 from .search import with_public_relations
 from .views import profile_page
@@ -31,7 +42,12 @@ Event = ProfileEvent.Kind
 EMAIL_TEMPLATE = "contact_message"
 VERIFY_TEMPLATE = "contact_verify"
 VERIFY_SALT = "profiles_module.contact.verify_sender"
+# The links of the recipient's email (contact safety): block the sender, report abuse.
+BLOCK_SALT = "profiles_module.contact.block_sender"
+REPORT_SALT = "profiles_module.contact.report_abuse"
 Status = ContactMessage.Status
+HOUR = 3600
+DAY = 24 * HOUR
 
 
 @require_POST
@@ -41,23 +57,11 @@ def contact(request, uid):
     queryset = with_public_relations(Profile.objects.public()).select_related("place_commune")
     profile = get_object_or_404(queryset, uid=uid)
     form = ContactForm(request.POST, profile=profile)
-    if over_limit(
-        "contact-ip", client_ip(request), app_settings.CONTACT_PER_IP_PER_HOUR, window=3600
-    ):
+    if over_contact_limits(request, form, Recipient(profile=profile).rate_key):
         return profile_page(request, profile, contact_form=form, status=429, contact_limited=True)
     if not form.is_valid():
         return profile_page(request, profile, contact_form=form, status=400)
     if not form.is_spam:
-        # Counted on valid messages only, so that junk cannot silence a household.
-        if over_limit(
-            "contact-recipient",
-            profile.uid,
-            app_settings.CONTACT_PER_RECIPIENT_PER_DAY,
-            window=24 * 3600,
-        ):
-            return profile_page(
-                request, profile, contact_form=form, status=429, contact_limited=True
-            )
         sender_email = form.cleaned_data["sender_address"]
         message = send_contact_message(
             profile,
@@ -71,6 +75,37 @@ def contact(request, uid):
             return redirect(profile.get_absolute_url() + "?contact=verify#contact")
     # A bot that filled the honeypot sees the same page as a person.
     return redirect(profile.get_absolute_url() + "?contact=sent#contact")
+
+
+def over_contact_limits(request, form, recipient_key):
+    """The rate limits of both contact forms, counted in the Django cache (shared by
+    every process when it is Redis). True when one is exceeded: the view answers 429
+    with the form as typed, and nothing is stored or queued.
+
+    Every POST counts against its IP address, before validation, so that a flood of
+    junk from one place stops early. The other limits count valid messages only (not
+    refused forms, not the honeypot), so that junk cannot silence a sender, a
+    household or the whole site: per sender address (a hash of it), per recipient, then
+    overall. They are tried in that order and stop at the first one exceeded, so a
+    message refused by one limit does not count against the later ones.
+    """
+    if over_limit(
+        "contact-ip", client_ip(request), app_settings.CONTACT_PER_IP_PER_HOUR, window=HOUR
+    ):
+        return True
+    if not form.is_valid() or form.is_spam:
+        return False
+    sender = hash_address(form.cleaned_data["sender_address"])
+    return (
+        over_limit("contact-sender", sender, app_settings.CONTACT_PER_SENDER_PER_DAY, window=DAY)
+        or over_limit(
+            "contact-recipient",
+            recipient_key,
+            app_settings.CONTACT_PER_RECIPIENT_PER_DAY,
+            window=DAY,
+        )
+        or over_limit("contact-overall", "all", app_settings.CONTACT_OVERALL_PER_HOUR, window=HOUR)
+    )
 
 
 def owner_is_sender(request, sender_email):
@@ -107,6 +142,21 @@ class Recipient:
                     name=value["heading"],
                 )
         return None
+
+    @property
+    def rate_key(self):
+        """What the per-recipient limit counts on: the household, or the block."""
+        if self.profile is not None:
+            return self.profile.uid
+        from .blocks import block_target
+
+        return block_target(self.page.pk, self.block_id)
+
+    def blocks(self, address):
+        """Whether this recipient blocked the sender `address`."""
+        return BlockedSender.is_blocked(
+            address, profile=self.profile, page=self.page, block_id=self.block_id
+        )
 
     @property
     def root_url(self):
@@ -156,12 +206,18 @@ def send_contact_message(
         VerifiedSender.verify(sender_email, now=now)
     else:
         verified = VerifiedSender.is_verified(sender_email)
+    # The territory, for the statistics: kept even once the profile is erased.
+    region_code, departement_code = (
+        territory_of(recipient.profile) if recipient.profile is not None else ("", "")
+    )
     with transaction.atomic():
         message = ContactMessage.objects.create(
             recipient=recipient.profile,
             recipient_uid=recipient.profile.uid if recipient.profile else None,
             page=recipient.page,
             block_id=recipient.block_id,
+            region_code=region_code,
+            departement_code=departement_code,
             sender_name=sender_name,
             sender_email=sender_email,
             body=body,
@@ -199,23 +255,38 @@ def verify_path(message):
 
 def relay(message, recipient, *, sender_language, now=None):
     """Queue the recipient's email (Reply-To: the sender) and the sender's copy of a
-    stored message, and log the event on the recipient's fiche. Returns the message."""
+    stored message, and log the event on the recipient's fiche. Returns the message.
+
+    When the recipient blocked the sender, the message is kept with the status
+    "blocked" and without its body, and only the sender's copy goes out: the sender
+    sees exactly what any sender sees. The body is not kept because nobody will ever
+    read it (it is never delivered, and editors only see reported messages); the row
+    stays so that editors and statistics know the sender keeps writing.
+    """
     from .tasks import send_email
 
     now = now or timezone.now()
     profile = recipient.profile
     sender_email = message.sender_email
+    blocked = recipient.blocks(sender_email)
     with transaction.atomic():
         context = recipient.context() | {"sender_name": message.sender_name, "body": message.body}
-        to_recipient = store_email(
-            profile,
-            EMAIL_TEMPLATE,
-            recipient=recipient.address,
-            reply_to=sender_email,
-            context=context | {"copy": False},
-            language=(profile and profile.language) or settings.LANGUAGE_CODE,
-            now=now,
-        )
+        to_recipient = None
+        if not blocked:
+            to_recipient = store_email(
+                profile,
+                EMAIL_TEMPLATE,
+                recipient=recipient.address,
+                reply_to=sender_email,
+                context=context
+                | {
+                    "copy": False,
+                    "block_url": recipient.root_url + action_path(message, "block_sender"),
+                    "report_url": recipient.root_url + action_path(message, "report_abuse"),
+                },
+                language=(profile and profile.language) or settings.LANGUAGE_CODE,
+                now=now,
+            )
         # The copy is not linked to the recipient's profile: it is the sender's email.
         copy = store_email(
             None,
@@ -226,15 +297,24 @@ def relay(message, recipient, *, sender_language, now=None):
             now=now,
         )
         message.email = to_recipient
-        message.status = Status.PENDING
-        message.save(update_fields=["email", "status"])
-        if profile is not None:
+        message.copy_email = copy
+        fields = ["email", "copy_email", "status"]
+        if blocked:
+            message.status = Status.BLOCKED
+            message.body = ""
+            message.body_erased_at = now
+            fields += ["body", "body_erased_at"]
+        else:
+            message.status = Status.PENDING
+        message.save(update_fields=fields)
+        if profile is not None and not blocked:
             ProfileEvent.record(profile, Event.CONTACT_RECEIVED, f"#{message.pk}", now=now)
             ProfileEvent.record(
                 profile, Event.EMAIL_QUEUED, f"{EMAIL_TEMPLATE} #{to_recipient.pk}", now=now
             )
     # Enqueued once stored: a worker never looks for a row that is not committed yet.
-    send_email.enqueue(to_recipient.pk)
+    if to_recipient is not None:
+        send_email.enqueue(to_recipient.pk)
     send_email.enqueue(copy.pk)
     return message
 
@@ -338,22 +418,12 @@ def contact_block(request, page_id, block_id):
             status=status,
         )
 
-    if over_limit(
-        "contact-ip", client_ip(request), app_settings.CONTACT_PER_IP_PER_HOUR, window=3600
-    ):
+    if over_contact_limits(request, form, recipient.rate_key):
         return form_page(429, contact_limited=True)
     if not form.is_valid():
         return form_page(400)
     done = f"{page.url}?contact=sent#contact-{block_id}"
     if not form.is_spam:
-        key = profile.uid if profile is not None else block_target(page.pk, block_id)
-        if over_limit(
-            "contact-recipient",
-            key,
-            app_settings.CONTACT_PER_RECIPIENT_PER_DAY,
-            window=24 * 3600,
-        ):
-            return form_page(429, contact_limited=True)
         sender_email = form.cleaned_data["sender_address"]
         message = send_contact_message(
             sender_name=form.cleaned_data["sender_name"],
@@ -366,3 +436,77 @@ def contact_block(request, page_id, block_id):
         if message.status == Status.AWAITING_VERIFICATION:
             done = f"{page.url}?contact=verify#contact-{block_id}"
     return redirect(done)
+
+
+# --- the links of the recipient's email: block the sender, report abuse
+
+
+def action_path(message, name):
+    """The path of the "block this sender" (`block_sender`) or "report abuse"
+    (`report_abuse`) link of a relayed message: a signed token carrying its id, valid
+    CONTACT_ACTION_LINK_DAYS. Only the recipient's email holds these links."""
+    salt = BLOCK_SALT if name == "block_sender" else REPORT_SALT
+    token = signing.dumps({"m": message.pk}, salt=salt)
+    return reverse(f"profiles_module:{name}", args=[token])
+
+
+def message_of(token, salt):
+    """The relayed message a link points to, or None (forged, expired, erased)."""
+    try:
+        data = signing.loads(
+            token, salt=salt, max_age=timedelta(days=app_settings.CONTACT_ACTION_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        ContactMessage.objects.select_related("recipient")
+        .exclude(status__in=[Status.AWAITING_VERIFICATION, Status.BLOCKED])
+        .filter(pk=data.get("m"))
+        .first()
+    )
+
+
+def link_gone(request):
+    return TemplateResponse(request, "profiles_module/contact/link_gone.html", {}, status=404)
+
+
+@never_cache
+def block_sender(request, token):
+    """The "block this sender" link. GET shows a button and changes nothing (mail
+    scanners follow links); its POST adds the sender (a hash of their address) to the
+    recipient's block list. Later messages of that sender to this recipient are
+    accepted as usual but never delivered (see `relay`)."""
+    message = message_of(token, BLOCK_SALT)
+    if message is None or BlockedSender.recipient_of(message) is None:
+        return link_gone(request)
+    template = "profiles_module/contact/block.html"
+    context = {"sender_name": message.sender_name}
+    if request.method == "POST":
+        BlockedSender.block(message)
+        return TemplateResponse(request, template, context | {"blocked": True})
+    return TemplateResponse(request, template, context)
+
+
+@never_cache
+def report_abuse(request, token):
+    """The "report abuse" link. GET shows a form (an optional comment) and changes
+    nothing; its POST stores an AbuseReport, which editors see in the admin. A message
+    is reported once: posting again changes nothing."""
+    message = message_of(token, REPORT_SALT)
+    # A recipient whose profile is erased reports nothing more (nothing new is kept
+    # about them); neither does one whose contact block is gone.
+    if message is None or BlockedSender.recipient_of(message) is None:
+        return link_gone(request)
+    template = "profiles_module/contact/report.html"
+    context = {"sender_name": message.sender_name}
+    if message.abuse_reports.exists():
+        return TemplateResponse(request, template, context | {"reported": True})
+    form = AbuseReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return TemplateResponse(request, template, context | {"form": form}, status=400)
+        AbuseReport.objects.create(message=message, comment=form.cleaned_data["comment"])
+        return TemplateResponse(request, template, context | {"reported": True})
+    return TemplateResponse(request, template, context | {"form": form})

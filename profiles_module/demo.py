@@ -18,10 +18,12 @@ from itertools import accumulate
 from string import ascii_uppercase
 
 from django.db import connection, connections, transaction
+from django.db.models import Prefetch
 from wagtail.search.backends import get_search_backend
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
-from .models import Commune, Departement, Profile, ProfileOption, Region, Sector
+from .conf import app_settings
+from .models import Commune, ContactMessage, Departement, Profile, ProfileOption, Region, Sector
 from .models.profiles import AgeBand, Composition, HiddenReason, ProfileKind
 
 # RFC 2606 reserves .invalid: mail sent there can never reach anyone.
@@ -865,3 +867,119 @@ def create_demo_profiles(count, *, seed, reference_date, index=True, jobs=1, pro
         if progress:
             progress(done, count)
     return done
+
+
+# --- demo contact messages (the owners' contact history and the editors' statistics)
+
+DEMO_CONTACTS = 48
+CONTACT_HISTORY = timedelta(days=365)
+CONTACT_OPENINGS = [
+    "Bonjour {name},",
+    "Bonjour à vous, {name} !",
+    "Bonsoir {name},",
+]
+CONTACT_BODIES = [
+    "nous cherchons aussi un habitat participatif {place} et votre fiche nous parle "
+    "beaucoup. Seriez-vous d'accord pour en discuter autour d'un café ?",
+    "votre projet ressemble au nôtre. Nous organisons une réunion d'information le mois "
+    "prochain : voulez-vous que nous vous gardions une place ?",
+    "nous sommes un couple avec deux enfants, installés {place}. Avez-vous déjà visité des "
+    "lieux ? Nous serions ravis de partager nos pistes.",
+    "je viens de lire votre présentation : les valeurs que vous mettez en avant sont aussi "
+    "les miennes. Pourrions-nous nous appeler cette semaine ?",
+    "nous montons un groupe {place} et il nous manque un ou deux foyers. Si le cœur vous en "
+    "dit, répondez-nous et nous vous enverrons notre charte.",
+    "nous avons repéré un ancien corps de ferme {place}. Cela pourrait-il vous intéresser ?",
+]
+CONTACT_CLOSINGS = ["Bien à vous,", "À bientôt,", "Au plaisir de vous lire,", "Chaleureusement,"]
+
+
+def demo_sector_codes(sector):
+    """(région code, département code) of a sector whose places are loaded (see
+    models.contact.territory_of, which reads them from the database)."""
+    if sector.kind == Sector.Kind.REGION:
+        return (sector.region.code, "") if sector.region else ("", "")
+    if sector.kind == Sector.Kind.DEPARTEMENT:
+        departement = sector.departement
+    else:
+        departement = sector.commune.departement if sector.commune else None
+    return (departement.region.code, departement.code) if departement else ("", "")
+
+
+def create_demo_contacts(count=DEMO_CONTACTS, *, now=None, seed="demo-contacts"):
+    """Messages between public demo households over the last 12 months, so that the
+    contact statistics and the owners' histories are not empty; texts older than
+    CONTACT_BODY_DAYS are erased, as `run_lifecycle` would have. Reproducible for a given
+    day and set of profiles; added once (nothing when a demo message exists already, or
+    when there are fewer than two public demo profiles). Returns how many were added."""
+    domain = "@" + EMAIL_DOMAIN
+    if ContactMessage.objects.filter(sender_email__endswith=domain).exists():
+        return 0
+    profiles = list(
+        Profile.objects.public()
+        .filter(email__endswith=domain)
+        .order_by("uid")
+        .only("uid", "public_name", "email")
+        .prefetch_related(
+            Prefetch(
+                "sectors",
+                queryset=Sector.objects.select_related(
+                    "commune__departement__region", "departement__region", "region"
+                ),
+            )
+        )[:500]
+    )
+    if len(profiles) < 2:
+        return 0
+    territory = {}
+    for profile in profiles:
+        sectors = list(profile.sectors.all())
+        territory[profile.pk] = demo_sector_codes(sectors[0]) if sectors else ("", "")
+    by_region = defaultdict(list)
+    for profile in profiles:
+        by_region[territory[profile.pk][0]].append(profile)
+    rng = random.Random(seed)  # noqa: S311  (demo data: reproducible on purpose)
+    # Midnight UTC of the day: the same messages all day long.
+    now = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
+    body_days = timedelta(days=app_settings.CONTACT_BODY_DAYS)
+    messages = []
+    for _number in range(count):
+        sender = rng.choice(profiles)
+        # People mostly write to households of their own région.
+        neighbours = [p for p in by_region[territory[sender.pk][0]] if p.pk != sender.pk]
+        if not neighbours or rng.random() < 0.15:
+            neighbours = [p for p in profiles if p.pk != sender.pk]
+        recipient = rng.choice(neighbours)
+        created = now - CONTACT_HISTORY * rng.random() ** 1.3
+        region_code, departement_code = territory[recipient.pk]
+        first_sector = next(iter(recipient.sectors.all()), None)
+        commune = first_sector.commune if first_sector else None
+        place = f"vers {commune.name}" if commune else "dans votre secteur"
+        body = "\n\n".join(
+            [
+                rng.choice(CONTACT_OPENINGS).format(name=recipient.public_name),
+                capitalized(rng.choice(CONTACT_BODIES).format(place=place)),
+                f"{rng.choice(CONTACT_CLOSINGS)}\n{sender.public_name}",
+            ]
+        )
+        erased = created + body_days <= now
+        messages.append(
+            ContactMessage(
+                recipient=recipient,
+                recipient_uid=recipient.uid,
+                sender_name=sender.public_name[:80],
+                sender_email=sender.email,
+                body="" if erased else body,
+                body_erased_at=created + body_days if erased else None,
+                created_at=created,
+                status=(
+                    ContactMessage.Status.FAILED
+                    if rng.random() < 0.04
+                    else ContactMessage.Status.SENT
+                ),
+                region_code=region_code,
+                departement_code=departement_code,
+            )
+        )
+    ContactMessage.objects.bulk_create(messages)
+    return len(messages)

@@ -9,12 +9,26 @@ import time
 from django import forms
 from django.core import signing
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import ClusterForm
 
 from .models import Commune, Profile, ProfileOption, Sector
-from .validators import CONTROL_RE, validate_single_line
+from .validators import CONTROL_RE, validate_plain_text, validate_single_line
 from .widgets import CommuneAutocompleteWidget
+
+
+class TextareaField(forms.CharField):
+    """Multi-line text with its line breaks as typed: browsers send them as CRLF, which
+    would count twice against max_length (the browser's maxlength counts once) and mix
+    with the LF of our own templates in emails."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_newlines(value) if value else value
+
 
 PROFILE_FIELDS = [
     "profile_kind",
@@ -106,6 +120,7 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             "place_commune": CommuneAutocompleteWidget,
             "presentation": forms.Textarea(attrs={"rows": 6}),
         }
+        field_classes = {"presentation": TextareaField}
         labels = {
             "news_consent": _("I would like to receive news from the cohousing network"),
         }
@@ -253,7 +268,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
             "answer goes to (Reply-To) when they reply to your message."
         ),
     )
-    message = forms.CharField(
+    message = TextareaField(
         label=_("Your message"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -288,6 +303,15 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
         if "=?" in name:
             raise forms.ValidationError(_("This name contains characters that are not allowed."))
         return name
+
+    def clean_sender_address(self):
+        address = self.cleaned_data["sender_address"]
+        # Valid in an address, but Python's email package decodes an encoded word there:
+        # "=?utf-8?q?x?=@example.net" would become "x@example.net" in the headers (or
+        # break the email with a decoded CR/LF).
+        if "=?" in address:
+            raise forms.ValidationError(_("This address contains characters that are not allowed."))
+        return address
 
     def clean_message(self):
         message = self.cleaned_data["message"]
@@ -330,3 +354,17 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
     @property
     def is_spam(self):
         return bool(self.cleaned_data.get("website"))
+
+
+class AbuseReportForm(ErrorSummaryMixin, forms.Form):
+    """The "report abuse" link of a relayed message: an optional comment (plain text,
+    like every text a visitor types) for the editors."""
+
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Plain text, at most 2000 characters. Read by the site's editors only."),
+    )

@@ -17,7 +17,14 @@ from django.utils import timezone
 from . import tokens
 from .conf import app_settings
 from .emails import link, purge_outbox, queue_email, retry_due
-from .models import ContactMessage, LifecycleSettings, Profile, ProfileEvent
+from .models import (
+    AbuseReport,
+    ContactMessage,
+    LifecycleSettings,
+    OutgoingEmail,
+    Profile,
+    ProfileEvent,
+)
 from .models.profiles import HiddenReason
 
 Event = ProfileEvent.Kind
@@ -313,6 +320,11 @@ def scrub_profile_traces(sender, instance, **kwargs):
         EditingSession.objects.filter(content_type=content_type, object_id=object_id).delete()
     except ImportError:  # pragma: no cover
         pass
+    # Contact safety: the block list goes with the profile (on_delete=CASCADE); the
+    # comments of the abuse reports the household made are its own words.
+    AbuseReport.objects.filter(message__recipient_uid=instance.uid).exclude(comment="").update(
+        comment=""
+    )
     remove_object(instance)
     if instance.photo:
         instance.photo.delete(save=False)
@@ -329,9 +341,10 @@ def run(now=None):
     done = Counter()
     for site in Site.objects.all():
         run_for_site(site, now, done)
+    # Before the retries: an email whose message text is erased is abandoned, not sent.
+    done["contact_bodies_erased"] = erase_contact_bodies(now)
     done["emails_enqueued"] = retry_due(now)
     done["outbox_purged"] = purge_outbox(now)
-    done["contact_bodies_erased"] = erase_contact_bodies(now)
     done["contact_unverified_erased"] = erase_unverified_contacts(now)
     return dict(done)
 
@@ -349,12 +362,50 @@ def erase_unverified_contacts(now=None):
 
 def erase_contact_bodies(now=None):
     """Erase the text of contact messages older than CONTACT_BODY_DAYS; who wrote to
-    whom, when and the status stay for history and statistics."""
+    whom, when and the status stay for history and statistics. Returns how many.
+
+    Their emails in the outbox (the recipient's and the sender's copy) hold the text
+    too, and lose it as well. One still waiting to be sent (pending, or retrying after
+    provider errors) is abandoned rather than sent empty, and its message marked
+    "failed". One being sent at this very moment is left to its worker: sent, its body
+    is erased anyway; failed, the next pass abandons it.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=app_settings.CONTACT_BODY_DAYS)
-    return ContactMessage.objects.filter(created_at__lt=cutoff, body_erased_at__isnull=True).update(
-        body="", body_erased_at=now
+    erased = ContactMessage.objects.filter(
+        created_at__lt=cutoff, body_erased_at__isnull=True
+    ).update(body="", body_erased_at=now)
+    Email = OutgoingEmail.Status
+    stale = (
+        OutgoingEmail.objects.filter(
+            Q(contact_messages__created_at__lt=cutoff) | Q(contact_copies__created_at__lt=cutoff)
+        )
+        .exclude(text_body="", html_body="")
+        .exclude(status=Email.SENDING)
+        .values_list("pk", flat=True)
+        .distinct()
     )
+    for email in OutgoingEmail.objects.filter(pk__in=list(stale)).select_related("profile"):
+        blank = {"text_body": "", "html_body": "", "reply_to": ""}
+        if email.status != Email.PENDING:
+            OutgoingEmail.objects.filter(pk=email.pk).exclude(status=Email.SENDING).update(**blank)
+            continue
+        # Claimed like a worker claims it: one that a worker took meanwhile is left alone.
+        abandoned = OutgoingEmail.objects.filter(pk=email.pk, status=Email.PENDING).update(
+            status=Email.FAILED, last_error="contact message erased before sending", **blank
+        )
+        if abandoned:
+            ContactMessage.objects.filter(email=email, status=ContactMessage.Status.PENDING).update(
+                status=ContactMessage.Status.FAILED
+            )
+            if email.profile is not None:
+                ProfileEvent.record(
+                    email.profile,
+                    Event.EMAIL_FAILED,
+                    f"{email.template} #{email.pk}: message erased before sending",
+                    now=now,
+                )
+    return erased
 
 
 def run_for_site(site, now, done):

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import lifecycle, tokens
 from .conf import app_settings
+from .contact_history import history, history_data
 from .forms import DeleteForm, EmailChangeForm, LinkRequestForm, ProfileForm
 from .models import Profile, ProfileEvent
 
@@ -330,6 +331,22 @@ def manage_delete(request, profile):
 
 
 @owner_required
+def manage_contacts(request, profile):
+    """The owner's contact history: who wrote to them, whom they wrote to."""
+    received, sent = history(profile)
+    return TemplateResponse(
+        request,
+        "profiles_module/manage/contacts.html",
+        {
+            "profile": profile,
+            "received": received,
+            "sent": sent,
+            "body_days": app_settings.CONTACT_BODY_DAYS,
+        },
+    )
+
+
+@owner_required
 def manage_data(request, profile):
     ProfileEvent.record(profile, Event.DATA_DOWNLOADED)
     body = json.dumps(profile_data(profile), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
@@ -384,6 +401,6 @@ def profile_data(profile):
             }
             for message in profile.outgoing_emails.order_by("created_at", "pk")
         ],
-        # Contact messages (their metadata) come with the contact relay.
-        "messages": [],
+        # Both directions: names, dates, statuses and texts not erased yet; no address.
+        "messages": history_data(profile),
     }

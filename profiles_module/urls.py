@@ -29,6 +29,7 @@ urlpatterns += [
     ),
     path("ma-fiche/adresse/", owner_views.manage_email, name="manage_email"),
     path("ma-fiche/supprimer/", owner_views.manage_delete, name="manage_delete"),
+    path("ma-fiche/echanges/", owner_views.manage_contacts, name="manage_contacts"),
     path("ma-fiche/mes-donnees.json", owner_views.manage_data, name="manage_data"),
     path("ma-fiche/deconnexion/", owner_views.sign_out, name="sign_out"),
 ]
@@ -44,6 +45,8 @@ urlpatterns += [
         name="contact_block",
     ),
     path("contact/confirmer/<str:token>/", contact_views.verify_sender, name="verify_sender"),
+    path("contact/bloquer/<str:token>/", contact_views.block_sender, name="block_sender"),
+    path("contact/signaler/<str:token>/", contact_views.report_abuse, name="report_abuse"),
     path("fiches/<uuid:uid>/<str:slug>/", views.profile_detail, name="profile_detail"),
     path("api/v1/profiles/", api.profiles_json, name="api_profiles"),
     path("api/v1/profiles.geojson", api.profiles_geojson, name="api_profiles_geojson"),

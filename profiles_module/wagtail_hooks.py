@@ -246,3 +246,63 @@ def protect_options_in_use(request, instances):
             )
             return redirect(ProfileOption.snippet_viewset.get_url_name("list"))
     return None
+
+
+# --- Contact statistics ("Mises en relation", contact_stats.py): a report under Reports,
+# for users with view_contact_statistics or view_contactmessage (and superusers).
+
+
+@hooks.register("register_admin_urls")
+def register_contact_statistics_urls():
+    from django.urls import path
+
+    from .contact_stats import ContactStatisticsView
+
+    return [
+        path(
+            "mises-en-relation/",
+            ContactStatisticsView.as_view(),
+            name="profiles_module_contact_stats",
+        ),
+        path(
+            "mises-en-relation/resultats/",
+            ContactStatisticsView.as_view(results_only=True),
+            name="profiles_module_contact_stats_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_contact_statistics_menu_item():
+    from django.urls import reverse
+
+    from .contact_stats import ContactStatisticsMenuItem
+
+    return ContactStatisticsMenuItem(
+        _("Contacts made"),
+        reverse("profiles_module_contact_stats"),
+        name="contacts-made",
+        icon_name="mail",
+        order=1300,
+    )
+
+
+@hooks.register("register_permissions")
+def register_contact_statistics_permissions():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="profiles_module",
+        codename__in=["view_contact_statistics", "view_contactmessage"],
+    )
+
+
+# --- Contact safety: the abuse reports of the contact relay (contact_admin.py), a menu
+# item "Abuse reports" for users with a permission on AbuseReport (and superusers).
+
+
+@hooks.register("register_admin_viewset")
+def register_abuse_report_viewset():
+    from .contact_admin import AbuseReportViewSet
+
+    return AbuseReportViewSet("abuse_reports")

@@ -1,6 +1,7 @@
 """The contact relay, first part: the form of the profile page, its abuse layers, the
 emails through the outbox and the erasure of message bodies."""
 
+import hashlib
 from datetime import timedelta
 from unittest import mock
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles_module import lifecycle
+from profiles_module.contact_views import VERIFY_SALT
 from profiles_module.forms import ContactForm
 from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent, VerifiedSender
 from profiles_module.models.contact import hash_address
@@ -200,13 +202,21 @@ def test_header_injection_in_name_is_refused(client, profile, name):
 def test_hostile_body_is_stored_inert(client, profile):
     body = '<script>alert("x")</script>\r\nBcc: victim@example.org\n<img src=x onerror=alert(1)>'
     assert post(client, profile, message=body).status_code == 302
-    assert ContactMessage.objects.get().body == body
+    # Stored as typed, but with the browser's CRLF line breaks as LF.
+    assert ContactMessage.objects.get().body == body.replace("\r\n", "\n")
     to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
     assert to_recipient.bcc == [] and "victim" not in str(to_recipient.message()["Bcc"] or "")
     assert "Sacha" in to_recipient.subject and "script" not in to_recipient.subject
     html = to_recipient.alternatives[0].content
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html
+
+
+def test_line_breaks_count_once_against_the_length_as_in_the_browser(client, profile):
+    # Browsers send CRLF but count a line break as one character against maxlength.
+    body = ("Bonjour\r\n" * 625)[:-2]  # 5,623 characters as sent, 4,999 once CRLF is LF
+    assert post(client, profile, message=body).status_code == 302
+    assert ContactMessage.objects.get().body == body.replace("\r\n", "\n")
 
 
 def test_long_body_and_control_characters_are_refused(client, profile):
@@ -280,6 +290,11 @@ def test_unverified_sender_gets_a_link_and_nothing_reaches_the_recipient(client,
     assert NEWCOMER not in page and NEWCOMER.lower() not in page
 
     url = verify_link(verify).split("://", 1)[1].split("/", 1)[1]
+    # The link (in histories and logs) carries nothing that can be checked against a
+    # guessed address without the site's secret key.
+    payload = signing.loads(url.rstrip("/").rsplit("/", 1)[1], salt=VERIFY_SALT)
+    plain = hashlib.sha256(NEWCOMER.lower().encode()).hexdigest()
+    assert NEWCOMER.lower() not in str(payload) and plain not in str(payload)
     # GET (a mail scanner) shows a button and verifies nothing.
     html = client.get("/" + url).content.decode()
     assert 'method="post"' in html and NEWCOMER not in html

@@ -1,4 +1,4 @@
-from .contact import ContactMessage, VerifiedSender
+from .contact import AbuseReport, BlockedSender, ContactMessage, VerifiedSender
 from .geography import Commune, Departement, Region, normalize_place_name
 from .options import ProfileOption
 from .pages import MapPage, SearchFilter
@@ -12,7 +12,9 @@ from .publication import (
 )
 
 __all__ = [
+    "AbuseReport",
     "AccessToken",
+    "BlockedSender",
     "ContactMessage",
     "LifecycleSettings",
     "OutgoingEmail",

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from wagtail.models import Workflow, WorkflowContentType
 
 from home.models import ContentPage, HomePage
+from profiles_module.demo import create_demo_contacts
 from profiles_module.models import MapPage, Profile, PublishPage, Region
 
 DEMO_LOGIN = "admin"
@@ -145,6 +146,10 @@ class Command(BaseCommand):
             )
 
         call_command("seed_demo", profiles=profiles, if_empty=True)
+        # Messages between demo households, for the contact statistics; added once.
+        contacts = create_demo_contacts()
+        if contacts:
+            self.stdout.write(f"Added {contacts} demo contact messages.")
         self.stdout.write(
             self.style.SUCCESS(
                 "\nDemo ready: http://127.0.0.1:8000/  —  admin: http://127.0.0.1:8000/admin/\n"
