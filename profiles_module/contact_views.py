@@ -270,7 +270,11 @@ def relay(message, recipient, *, sender_language, now=None):
     sender_email = message.sender_email
     blocked = recipient.blocks(sender_email)
     with transaction.atomic():
-        context = recipient.context() | {"sender_name": message.sender_name, "body": message.body}
+        context = recipient.context() | {
+            "sender_name": message.sender_name,
+            "body": message.body,
+            "sender_profile_url": sender_profile_url(sender_email, recipient),
+        }
         to_recipient = None
         if not blocked:
             to_recipient = store_email(
@@ -317,6 +321,16 @@ def relay(message, recipient, *, sender_language, now=None):
         send_email.enqueue(to_recipient.pk)
     send_email.enqueue(copy.pk)
     return message
+
+
+def sender_profile_url(sender_email, recipient):
+    """The public fiche of the sender, if their (verified) address has one: the
+    recipient sees who is writing. Looked up on the recipient's site."""
+    profiles = Profile.objects.public().filter(email__iexact=sender_email.strip())
+    if recipient.profile is not None:
+        profiles = profiles.filter(site_id=recipient.profile.site_id)
+    sender = profiles.exclude(pk=getattr(recipient.profile, "pk", None)).first()
+    return recipient.root_url + sender.get_absolute_url() if sender else ""
 
 
 @never_cache

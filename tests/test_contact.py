@@ -513,3 +513,20 @@ def test_block_needs_exactly_one_recipient():
         )
         with pytest.raises(StructBlockValidationError):
             block.clean(value)
+
+
+def test_recipient_email_links_to_the_sender_fiche_when_there_is_one(client, profile):
+    sender = make_profile(public_name="Sacha", email=SENDER.upper(), commune="69123")
+    assert post(client, profile).status_code == 302
+    to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
+    assert sender.get_absolute_url() in to_recipient.body
+    assert sender.get_absolute_url() in to_recipient.alternatives[0].content
+    copy = next(email for email in mail.outbox if email.to == [SENDER])
+    assert sender.get_absolute_url() not in copy.body
+
+
+def test_no_fiche_link_for_a_sender_without_a_public_fiche(client, profile):
+    make_profile(public_name="Sacha", email=SENDER, commune="69123", live=False)
+    assert post(client, profile).status_code == 302
+    to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
+    assert "/fiches/" not in to_recipient.body.replace(profile.get_absolute_url(), "")
