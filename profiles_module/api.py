@@ -7,9 +7,10 @@ program asked for something precise, silently ignoring part of it would mislead 
 """
 
 import hashlib
-from functools import wraps
+from functools import cache, wraps
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Value
 from django.http import JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
@@ -18,13 +19,9 @@ from django.views.decorators.http import require_GET
 
 from .conf import app_settings
 from .filters import ProfileFilterSet
-from .models import MapPage
-from .search import (
-    map_features,
-    parse_bbox,
-    public_point,
-    with_public_relations,
-)
+from .models import MapPage, Profile, ProfileOption
+from .models.profiles import choice_labels
+from .search import PUBLIC_FIELDS, map_features, parse_bbox, public_point, public_sectors
 
 # Parameters that are not filters.
 API_PARAMS = {"page", "page_size", "page_id", "bbox", "zoom"}
@@ -122,26 +119,64 @@ def public_api(view):
     return wrapper
 
 
+@cache
+def labels_of(name):
+    """{code: label} of a Profile field's choices (get_<name>_display() for many profiles)."""
+    return choice_labels(Profile._meta.get_field(name))
+
+
 def choice(profile, name):
     code = getattr(profile, name)
     if not code:
         return None
-    return {"code": code, "label": str(getattr(profile, f"get_{name}_display")())}
+    return {"code": code, "label": str(labels_of(name).get(code, code))}
 
 
-def sector_data(sector):
-    return {
-        "kind": sector.kind,
-        "label": str(sector),
-        "commune": sector.commune.insee_code if sector.commune_id else None,
-        "radius_km": sector.radius_km if sector.commune_id else None,
-        "departement": sector.departement.code if sector.departement_id else None,
-        "region": sector.region.code if sector.region_id else None,
-    }
+def with_api_relations(queryset):
+    """The public columns and the commune of the place; sectors and option lists are read
+    as rows by public_sectors() and option_slugs()."""
+    return queryset.only(*PUBLIC_FIELDS, "place_commune__insee_code").select_related(
+        "place_commune"
+    )
 
 
-def profile_data(request, profile):
-    """Every public field of a profile; the contribution only when its owner shows it."""
+OPTION_LISTS = ("project_kinds", "steps", "values")
+
+
+def related_rows(profiles):
+    """(public_sectors(), option_slugs()) of a page of profiles: two queries of rows."""
+    ids = [profile.pk for profile in profiles]
+    return (public_sectors(ids), option_slugs(ids)) if ids else ({}, {})
+
+
+def option_slugs(ids):
+    """{(list, profile id): [slugs]} for the option lists of these profiles, in one query.
+
+    Rows rather than model instances (a page holds up to 500 profiles), in the order of
+    ProfileOption.Meta.ordering, as the relations list them.
+    """
+    ordering = [f"profileoption__{name}" for name in ProfileOption._meta.ordering]
+    first, *others = (
+        getattr(Profile, name)
+        .through.objects.filter(profile_id__in=ids)
+        .annotate(relation=Value(name))
+        .values_list("relation", "profile_id", "profileoption__slug", *ordering)
+        .order_by()
+        for name in OPTION_LISTS
+    )
+    rows = first.union(*others, all=True).order_by("relation", "profile_id", *ordering)
+    slugs = {}
+    for relation, profile_id, slug, *_order in rows:
+        slugs.setdefault((relation, profile_id), []).append(slug)
+    return slugs
+
+
+def profile_data(request, profile, related):
+    """Every public field of a profile; the contribution only when its owner shows it.
+
+    ``related``: related_rows() of the page of profiles.
+    """
+    sectors, options = related
     shows_financing = profile.financing_public
     return {
         "uid": str(profile.uid),
@@ -152,22 +187,22 @@ def profile_data(request, profile):
         "adults": profile.adults,
         "children": profile.children,
         "age_bands": list(profile.age_bands),
-        "sectors": [sector_data(sector) for sector in profile.sectors.all()],
+        "sectors": sectors.get(profile.pk, []),
         "setting": choice(profile, "setting"),
         "tenure": choice(profile, "tenure"),
-        "project_kinds": [option.slug for option in profile.project_kinds.all()],
+        "project_kinds": options.get(("project_kinds", profile.pk), []),
         "financing_band": choice(profile, "financing_band") if shows_financing else None,
         "social_housing_eligible": profile.social_housing_eligible if shows_financing else None,
         "horizon": choice(profile, "horizon"),
         "role": choice(profile, "role"),
-        "steps": [option.slug for option in profile.steps.all()],
+        "steps": options.get(("steps", profile.pk), []),
         "place_identified": profile.place_identified,
         "place_commune": (
             profile.place_commune.insee_code
             if profile.place_identified and profile.place_commune_id
             else None
         ),
-        "values": [option.slug for option in profile.values.all()],
+        "values": options.get(("values", profile.pk), []),
         "values_other": profile.values_other,
         "presentation": profile.presentation,
         "photo": request.build_absolute_uri(profile.photo.url) if profile.photo else None,
@@ -178,15 +213,16 @@ def profile_data(request, profile):
 
 
 def api_queryset(request):
-    return with_public_relations(filtered_queryset(request)).select_related("place_commune")
+    return with_api_relations(filtered_queryset(request))
 
 
 @public_api
 def profiles_json(request):
     """/api/v1/profiles/?<filters>&page=&page_size=&page_id="""
     page, meta = paginate(request, api_queryset(request))
+    related = related_rows(page)
     return JsonResponse(
-        {**meta, "results": [profile_data(request, profile) for profile in page]},
+        {**meta, "results": [profile_data(request, profile, related) for profile in page]},
         json_dumps_params={"ensure_ascii": False},
     )
 
@@ -195,6 +231,7 @@ def profiles_json(request):
 def profiles_geojson(request):
     """/api/v1/profiles.geojson: the same profiles as a GeoJSON FeatureCollection."""
     page, meta = paginate(request, api_queryset(request))
+    related = related_rows(page)
     features = []
     for profile in page:
         point = public_point(profile.uid, profile.latitude, profile.longitude)
@@ -205,7 +242,7 @@ def profiles_geojson(request):
                 "geometry": {"type": "Point", "coordinates": [point[1], point[0]]}
                 if point
                 else None,
-                "properties": profile_data(request, profile),
+                "properties": profile_data(request, profile, related),
             }
         )
     response = JsonResponse(

@@ -18,6 +18,7 @@ from .models import (
     Profile,
     ProfileOption,
     Region,
+    Sector,
     normalize_place_name,
 )
 from .models.profiles import (
@@ -30,6 +31,7 @@ from .models.profiles import (
     Setting,
     Tenure,
 )
+from .widgets import CommuneSearchWidget, FilterCheckboxes, FilterSelect
 
 
 class ProfileAdminFilterSet(WagtailFilterSet):
@@ -65,17 +67,16 @@ class ProfileAdminFilterSet(WagtailFilterSet):
             "live",
         ]
 
+    # A sector's territory columns say where it lies: no join, no DISTINCT.
     def filter_departement(self, queryset, name, value):
         return queryset.filter(
-            Q(sectors__departement=value) | Q(sectors__commune__departement=value)
-        ).distinct()
+            pk__in=Sector.objects.filter(territory_departement=value).values("profile_id")
+        )
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(
-            Q(sectors__region=value)
-            | Q(sectors__departement__region=value)
-            | Q(sectors__commune__departement__region=value)
-        ).distinct()
+            pk__in=Sector.objects.filter(territory_region=value).values("profile_id")
+        )
 
     def filter_age_band(self, queryset, name, value):
         # Codes are never substrings of each other, see ChoiceListField.
@@ -155,7 +156,7 @@ class ProfileSearchForm(forms.Form):
         return cleaned
 
 
-class SelectOneOfMany(forms.Select):
+class SelectOneOfMany(FilterSelect):
     """A plain select for a filter that accepts several values in the URL (?departement=42&…).
 
     People pick one without JavaScript; shared links may carry several, all kept.
@@ -175,7 +176,7 @@ class SelectOneOfMany(forms.Select):
         return super().optgroups(name, value, attrs)
 
 
-def multiple(label, choices=(), widget=forms.CheckboxSelectMultiple, **kwargs):
+def multiple(label, choices=(), widget=FilterCheckboxes, **kwargs):
     # distinct=False: no filter joins a to-many relation (they use subqueries), and a
     # DISTINCT over every column costs a full sort on large tables.
     return django_filters.MultipleChoiceFilter(
@@ -184,7 +185,9 @@ def multiple(label, choices=(), widget=forms.CheckboxSelectMultiple, **kwargs):
 
 
 def yes_no(label, **kwargs):
-    return django_filters.ChoiceFilter(label=label, choices=YES_NO, empty_label=ANY, **kwargs)
+    return django_filters.ChoiceFilter(
+        label=label, choices=YES_NO, empty_label=ANY, widget=FilterSelect, **kwargs
+    )
 
 
 class ProfileFilterSet(django_filters.FilterSet):
@@ -206,6 +209,7 @@ class ProfileFilterSet(django_filters.FilterSet):
         field_name="children",
         lookup_expr="gte",
         empty_label=ANY,
+        widget=FilterSelect,
     )
     age = multiple(_("Age bands"), AgeBand.choices, method="filter_age")
     commune = django_filters.CharFilter(
@@ -213,10 +217,10 @@ class ProfileFilterSet(django_filters.FilterSet):
         method="filter_commune",
         max_length=100,
         help_text=_("Name or postal code"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "data-fv-commune": ""}),
+        widget=CommuneSearchWidget,
     )
     km = django_filters.ChoiceFilter(
-        label=_("Within"), choices=KM_CHOICES, method="keep", empty_label=None
+        label=_("Within"), choices=KM_CHOICES, method="keep", empty_label=None, widget=FilterSelect
     )
     departement = multiple(_("Département"), method="filter_departement", widget=SelectOneOfMany)
     region = multiple(_("Région"), method="filter_region", widget=SelectOneOfMany)
@@ -239,9 +243,10 @@ class ProfileFilterSet(django_filters.FilterSet):
         choices=CONFIRMED_CHOICES,
         method="filter_confirmed",
         empty_label=_("any time"),
+        widget=FilterSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort"), choices=Sort.choices, method="keep", empty_label=None
+        label=_("Sort"), choices=Sort.choices, method="keep", empty_label=None, widget=FilterSelect
     )
 
     # Filters that always come with another one, or are not filters at all.
@@ -277,26 +282,32 @@ class ProfileFilterSet(django_filters.FilterSet):
         self._set_choices(kinds)
 
     def _set_choices(self, kinds):
-        """Choices read from the database, once per request, limited to the territory."""
+        """Choices read from the database, once per request, limited to the territory.
+
+        Read as rows, not model instances: a hundred départements on every search.
+        """
         filters = self.filters
         if kinds and "kind" in filters:
             filters["kind"].extra["choices"] = [c for c in ProfileKind.choices if c[0] in kinds]
         if "departement" in filters:
             filters["departement"].extra["choices"] = [
-                (d.code, str(d)) for d in self.territory.departements_queryset()
+                (code, Departement.format_label(name, code))
+                for code, name in self.territory.departements_queryset().values_list("code", "name")
             ]
         if "region" in filters:
-            filters["region"].extra["choices"] = [
-                (r.code, r.name) for r in self.territory.regions_queryset()
-            ]
+            filters["region"].extra["choices"] = list(
+                self.territory.regions_queryset().values_list("code", "name")
+            )
         wanted = [name for name in self.OPTION_FILTERS if name in filters]
         if wanted:
             options = ProfileOption.objects.filter(
                 category__in=[self.OPTION_FILTERS[name][1] for name in wanted]
-            ).only("category", "slug", "label", "label_en")
+            ).values_list("category", "slug", "label", "label_en")
             by_category = {}
-            for option in options:
-                by_category.setdefault(option.category, []).append((option.slug, str(option)))
+            for category, slug, label, label_en in options:
+                by_category.setdefault(category, []).append(
+                    (slug, ProfileOption.display_label(label, label_en))
+                )
             for name in wanted:
                 category = self.OPTION_FILTERS[name][1]
                 filters[name].extra["choices"] = by_category.get(category, [])

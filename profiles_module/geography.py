@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Case, Q, When
 
-from .models import Commune, Departement, Region, normalize_place_name
+from .models import Commune, Departement, Region, Sector, normalize_place_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "geography"
 
@@ -89,6 +89,9 @@ def load_geography():
             "longitude",
         ],
     )
+    if report["départements"][1] or report["communes"][1]:
+        # A commune or a département may have moved: the sectors' territory follows.
+        Sector.objects.refresh_territories()
     return report
 
 

@@ -3,21 +3,31 @@
 Used by the map page, the profile page and the API, so they always agree.
 """
 
+import functools
 import math
+import uuid
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, FloatField, Prefetch, Q, Value
 from django.db.models.functions import ACos, Cos, Floor, Least, Radians, Sin
-from django.urls import reverse
-from django.utils.text import slugify
+from django.template.defaultfilters import floatformat
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import date_format
+from django.utils.text import Truncator, capfirst, slugify
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.search.backends import get_search_backend
 
 from .conf import app_settings
-from .models import Commune, Departement, Profile, Region, Sector
+from .models import Departement, Profile, ProfileOption, Region, Sector
 
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = 111.2
+# The largest radius of a sector around a commune (Sector.RADIUS_CHOICES).
+MAX_SECTOR_RADIUS_KM = max(km for km, _label in Sector.RADIUS_CHOICES)
 # Below this zoom the map always gets aggregates: a national view never ships points.
 POINTS_MIN_ZOOM = 8
 # Public points are rounded to about 10 m, then spread by up to about 250 m (see jitter).
@@ -75,25 +85,29 @@ class Territory:
     def everywhere(self):
         return not (self.region_ids or self.departement_ids)
 
+    def __and__(self, other):
+        """The part of France both cover (a map page's territory and a partner's)."""
+        if self.everywhere or other is None:
+            return self if other is None else other
+        if other.everywhere:
+            return self
+        regions = set(self.region_ids) & set(other.region_ids)
+        whole = set(Departement.objects.filter(region_id__in=regions).values_list("pk", flat=True))
+        departements = set(self.departements_queryset().values_list("pk", flat=True)) & set(
+            other.departements_queryset().values_list("pk", flat=True)
+        )
+        if not regions and not departements:
+            return NOWHERE
+        return Territory(tuple(sorted(regions)), tuple(sorted(departements - whole)))
+
     def apply(self, queryset):
         if self.everywhere:
             return queryset
-        regions, departements = self.region_ids, self.departement_ids
-        # Same shape as in_places(): subqueries on the sector's indexed columns.
-        all_departements = Departement.objects.filter(
-            Q(pk__in=departements) | Q(region_id__in=regions)
-        ).values("pk")
-        sectors = Sector.objects.filter(
-            Q(
-                commune_id__in=Commune.objects.filter(departement_id__in=all_departements).values(
-                    "pk"
-                )
+        return queryset.filter(
+            pk__in=profiles_overlapping(
+                departements=self.departement_ids or None, regions=self.region_ids or None
             )
-            | Q(departement_id__in=all_departements)
-            | Q(region_id__in=regions)
-            | Q(region_id__in=Departement.objects.filter(pk__in=departements).values("region_id"))
         )
-        return queryset.filter(pk__in=sectors.values("profile_id"))
 
     def departements_queryset(self):
         departements = Departement.objects.only("code", "name")
@@ -112,25 +126,56 @@ class Territory:
         return regions.filter(pk__in=self.region_ids)
 
 
-def in_places(departement_codes=(), region_codes=()):
-    """Profiles with a sector overlapping one of these départements or régions.
+# A territory that matches no profile (no département has the id 0).
+NOWHERE = Territory(departement_ids=(0,))
 
-    Written as IN-subqueries on the sector's own indexed columns (no joins through
-    communes), so PostgreSQL combines three index scans instead of joining tables.
+
+def profiles_overlapping(*, departements=None, regions=None):
+    """Ids (a subquery) of the profiles with a sector overlapping these places.
+
+    ``departements`` and ``regions``: ids, or querysets of ids; None for none. A sector
+    overlaps a département when it lies in it (a commune of it, or the département
+    itself) or is the région containing it, and a région when it lies in it; where a
+    sector lies is in its indexed territory columns (see Sector.territory_departement).
+    One SELECT per case joined by UNION ALL, rather than ORs: each is an index scan,
+    where an OR of subqueries makes PostgreSQL read every sector.
     """
-    departements = Departement.objects.filter(code__in=departement_codes or ())
-    regions = Region.objects.filter(code__in=region_codes or ())
-    region_ids = regions.values("pk")
-    departement_ids = Departement.objects.filter(
-        Q(pk__in=departements.values("pk")) | Q(region_id__in=region_ids)
-    ).values("pk")
-    sectors = Sector.objects.filter(
-        Q(commune_id__in=Commune.objects.filter(departement_id__in=departement_ids).values("pk"))
-        | Q(departement_id__in=departement_ids)
-        | Q(region_id__in=region_ids)
-        | Q(region_id__in=departements.values("region_id"))
+    cases = []
+    if departements is not None:
+        cases.append(Q(territory_departement__in=departements))
+        # Région sectors containing one of them: only a région sector names a région
+        # (Sector.clean), and its own column has an index.
+        cases.append(
+            Q(region__in=Departement.objects.filter(pk__in=departements).values("region_id"))
+        )
+    if regions is not None:
+        cases.append(Q(territory_region__in=regions))
+    return union_of_profile_ids(Sector.objects.filter(case) for case in cases)
+
+
+def union_of_profile_ids(querysets):
+    """UNION ALL of profile ids from sectors (or profiles), for a ``pk__in`` filter."""
+    selects = [
+        queryset.order_by().values("pk" if queryset.model is Profile else "profile_id")
+        for queryset in querysets
+    ]
+    return selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
+
+
+def in_places(departement_codes=(), region_codes=()):
+    """Profiles with a sector overlapping one of these départements or régions (codes)."""
+    return Q(
+        pk__in=profiles_overlapping(
+            departements=(
+                Departement.objects.filter(code__in=departement_codes).values("pk")
+                if departement_codes
+                else None
+            ),
+            regions=(
+                Region.objects.filter(code__in=region_codes).values("pk") if region_codes else None
+            ),
+        )
     )
-    return Q(pk__in=sectors.values("profile_id"))
 
 
 def distance_km(latitude, longitude, lat_field="latitude", lng_field="longitude"):
@@ -155,22 +200,31 @@ def bounding_box(latitude, longitude, km):
 def near(queryset, commune, km):
     """Profiles whose map point is within km of the commune, or whose sectors overlap it.
 
-    A bounding box on the indexed coordinates first, the exact distance on what is left.
-    Annotates ``distance_km`` (from the map point) for sorting by distance.
+    Three cases, each a subquery an index serves, joined by UNION ALL: map points in a
+    bounding box on the indexed coordinates, then the exact distance; sectors around a
+    commune of a larger box (same shape); sectors that are the commune's département or
+    région. Annotates ``distance_km`` (from the map point) for sorting by distance.
     """
     south, west, north, east = bounding_box(commune.latitude, commune.longitude, km)
     distance = distance_km(commune.latitude, commune.longitude)
-    queryset = queryset.annotate(distance_km=distance)
-    by_point = Q(latitude__range=(south, north), longitude__range=(west, east), distance_km__lte=km)
-    # Sectors around another commune whose circle reaches this one (radius 50 km at most).
-    s2, w2, n2, e2 = bounding_box(commune.latitude, commune.longitude, km + 50)
+    # Public points only, so the index on (live, latitude, longitude) serves it: the
+    # public search is the only user of near().
+    by_point = (
+        Profile.objects.public()
+        .filter(latitude__range=(south, north), longitude__range=(west, east))
+        .alias(distance_km=distance)
+        .filter(distance_km__lte=km)
+    )
+    # Sectors around another commune whose circle reaches this one. A sector names only
+    # the place of its kind (Sector.clean), so no kind condition: the index on (commune,
+    # radius_km, profile) then answers alone, for each commune of the box.
+    s2, w2, n2, e2 = bounding_box(commune.latitude, commune.longitude, km + MAX_SECTOR_RADIUS_KM)
     around = (
         Sector.objects.filter(
-            kind=Sector.Kind.COMMUNE,
             commune__latitude__range=(s2, n2),
             commune__longitude__range=(w2, e2),
         )
-        .annotate(
+        .alias(
             distance=distance_km(
                 commune.latitude, commune.longitude, "commune__latitude", "commune__longitude"
             )
@@ -178,11 +232,10 @@ def near(queryset, commune, km):
         .filter(distance__lte=Value(float(km)) + F("radius_km"))
     )
     # Sectors that are the commune's département or région contain it.
-    containing = Sector.objects.filter(
-        Q(departement_id=commune.departement_id) | Q(region_id=commune.departement.region_id)
-    )
-    return queryset.filter(
-        by_point | Q(pk__in=around.values("profile_id")) | Q(pk__in=containing.values("profile_id"))
+    departement = Sector.objects.filter(departement_id=commune.departement_id)
+    region = Sector.objects.filter(region_id=commune.departement.region_id)
+    return queryset.annotate(distance_km=distance).filter(
+        pk__in=union_of_profile_ids([by_point, around, departement, region])
     )
 
 
@@ -191,12 +244,141 @@ def text_search_ids(text):
 
     No ``fields=`` restriction: the SQLite backend fails with it ("no such column"), and
     Profile.search_fields only index public texts (tests/test_privacy.py checks it).
+    On PostgreSQL the backend matches ``title || body`` of its index table, which only
+    the GIN index of migration 0010_search_speed serves; SQLite searches its FTS5 table.
     """
     backend = get_search_backend()
     results = backend.search(text, Profile.objects.all(), order_by_relevance=False)
     if hasattr(results, "get_queryset"):  # Database backends: stays one SQL query.
         return results.get_queryset().values("pk")
     return [profile.pk for profile in results]
+
+
+# What a card of the map page shows (profiles_module/map/card.html), and the map's bounds.
+CARD_FIELDS = [
+    "id",
+    "uid",
+    "profile_kind",
+    "public_name",
+    "composition",
+    "children",
+    "setting",
+    "tenure",
+    "horizon",
+    "presentation",
+    "latitude",
+    "longitude",
+    "created_at",
+    "last_confirmed_at",
+]
+
+
+def public_sectors(profile_ids):
+    """{profile id: [its sectors]} read as rows in one query, without model instances.
+
+    Each sector: ``kind``, ``label`` (as str(Sector)), ``commune`` (INSEE code) and
+    ``radius_km`` for a commune, ``departement`` and ``region`` codes for those kinds: what
+    cards and the API show, for up to 500 profiles a request.
+    """
+    rows = (
+        Sector.objects.filter(profile_id__in=profile_ids)
+        .order_by("sort_order")
+        .values_list(
+            "profile_id",
+            "kind",
+            "radius_km",
+            "commune__insee_code",
+            "commune__name",
+            "departement__code",
+            "departement__name",
+            "region__code",
+            "region__name",
+        )
+    )
+    sectors = {}
+    for profile_id, kind, radius_km, insee, commune, code, departement, region_code, region in rows:
+        if kind == Sector.Kind.COMMUNE:
+            label = Sector.commune_label(commune, radius_km) if insee else ""
+        elif kind == Sector.Kind.DEPARTEMENT:
+            label = Departement.format_label(departement, code) if code else ""
+        else:
+            label = region or ""
+        sectors.setdefault(profile_id, []).append(
+            {
+                "kind": kind,
+                "label": label,
+                "commune": insee,
+                "radius_km": radius_km if insee else None,
+                "departement": code,
+                "region": region_code,
+            }
+        )
+    return sectors
+
+
+def project_kind_labels(profile_ids):
+    """{profile id: [its kinds of project, as str(ProfileOption)]}, read as rows in one query."""
+    rows = (
+        Profile.project_kinds.through.objects.filter(profile_id__in=profile_ids)
+        .order_by(*(f"profileoption__{name}" for name in ProfileOption._meta.ordering))
+        .values_list("profile_id", "profileoption__label", "profileoption__label_en")
+    )
+    labels = {}
+    for profile_id, label, label_en in rows:
+        labels.setdefault(profile_id, []).append(ProfileOption.display_label(label, label_en))
+    return labels
+
+
+def cards(profiles, back, show_distance=False):
+    """What each card of the map page shows (profiles_module/map/card.html), as text.
+
+    Computed here once per card, the labels of the sectors and kinds of project read as
+    rows (two queries): as template tags, filters and related objects, the same work (some
+    fifty variables and tags, and a dozen model instances per card) took a third of the
+    page's time. ``profiles``: a page of the search, with CARD_FIELDS; ``back``: the search
+    the profile page links back to.
+    """
+    profiles = list(profiles)
+    ids = [profile.pk for profile in profiles]
+    sectors = public_sectors(ids) if ids else {}
+    kinds = project_kind_labels(ids) if ids else {}
+    back_param = quote(back)  # As the urlencode filter.
+    result = []
+    for profile in profiles:
+        kind = f"{capfirst(profile.get_profile_kind_display())} · "
+        kind += profile.get_composition_display()
+        if profile.children:
+            count = profile.children
+            kind += " · " + ngettext("%(counter)s child", "%(counter)s children", count) % {
+                "counter": count
+            }
+        labels = [sector["label"] for sector in sectors.get(profile.pk, ())]
+        facts = [(_("Wished sectors"), ", ".join(labels))]
+        if show_distance:
+            km = floatformat(profile.distance_km, 0)
+            facts.append((_("Distance"), _("%(km)s km") % {"km": km}))
+        if profile.tenure:
+            facts.append((_("Tenure"), profile.get_tenure_display()))
+        if profile.setting:
+            facts.append((_("Setting"), profile.get_setting_display()))
+        if profile.horizon:
+            facts.append((_("Horizon"), profile.get_horizon_display()))
+        if kinds.get(profile.pk):
+            facts.append((_("Kind of project"), ", ".join(kinds[profile.pk])))
+        confirmed = localtime(profile.last_confirmed_at or profile.created_at)
+        result.append(
+            {
+                "profile": profile,
+                "uid": profile.uid,
+                "url": f"{profile_path(profile)}?back={back_param}",
+                "name": profile.public_name,
+                "kind": kind,
+                "facts": facts,
+                "presentation": Truncator(profile.presentation).words(40, truncate=" …"),
+                "date": _("Up to date in %(date)s") % {"date": date_format(confirmed, "F Y")},
+            }
+        )
+    return result
 
 
 def with_public_relations(queryset):
@@ -213,10 +395,33 @@ def with_public_relations(queryset):
 
 
 def profile_path(profile):
-    return reverse(
+    return profile_page_path(profile.uid, profile.public_name)
+
+
+# Stand-ins for reverse() (any valid uid and slug that occur nowhere else in the path).
+PATH_UID = uuid.UUID(int=0)
+PATH_SLUG = "fv-profile-slug"
+
+
+@functools.lru_cache(maxsize=32)
+def profile_path_parts(script_prefix, urlconf):
+    """The profile page's path around its uid and slug, for this prefix and URLconf."""
+    path = reverse(
         "profiles_module:profile_detail",
-        kwargs={"uid": profile.uid, "slug": profile_slug(profile.public_name)},
+        kwargs={"uid": PATH_UID, "slug": PATH_SLUG},
+        urlconf=urlconf,
     )
+    before, _uid, rest = path.partition(str(PATH_UID))
+    middle, _slug, after = rest.partition(PATH_SLUG)
+    return before, middle, after
+
+
+def profile_page_path(uid, name):
+    """/…/fiches/<uid>/<slug>/: reverse() once, then text (a map or an API page holds up
+    to a thousand profiles, and reverse() took as long as the rest of a result). Uids and
+    slugs need no quoting, so the path is the one reverse() gives."""
+    before, middle, after = profile_path_parts(get_script_prefix(), get_urlconf())
+    return f"{before}{uid}{middle}{profile_slug(name)}{after}"
 
 
 def profile_slug(name):
@@ -284,7 +489,8 @@ def map_features(queryset, bbox, zoom):
             cell_y=Floor(F("latitude") / Value(cell)), cell_x=Floor(F("longitude") / Value(cell))
         )
         .values("cell_y", "cell_x")
-        .annotate(count=Count("pk"), lat=Avg("latitude"), lng=Avg("longitude"))
+        # COUNT(*): the index on (live, latitude, longitude) then holds every column read.
+        .annotate(count=Count("*"), lat=Avg("latitude"), lng=Avg("longitude"))
         .order_by()
     )
     return "cells", [
@@ -309,10 +515,7 @@ def point_feature(uid, name, kind, latitude, longitude):
             "uid": str(uid),
             "name": name,
             "kind": kind,
-            "url": reverse(
-                "profiles_module:profile_detail",
-                kwargs={"uid": uid, "slug": profile_slug(name)},
-            ),
+            "url": profile_page_path(uid, name),
         },
     }
 
@@ -336,7 +539,7 @@ def search_context(request, page):
         offered=page.offered_filters(),
     )
     queryset = filterset.qs
-    paginator = Paginator(with_public_relations(queryset), app_settings.SEARCH_PAGE_SIZE)
+    paginator = Paginator(queryset.only(*CARD_FIELDS), app_settings.SEARCH_PAGE_SIZE)
     page_number = request.GET.get("page")
     results = paginator.get_page(page_number)
     page_error = bool(page_number) and str(results.number) != page_number
@@ -359,9 +562,11 @@ def search_context(request, page):
     ]
     latitude, longitude = page.centre
     map_query = f"page_id={page.pk}" + (f"&{querystring}" if querystring else "")
+    show_distance = filterset.chosen_commune is not None
     return {
         "filterset": filterset,
         "results": results,
+        "cards": cards(results, request.get_full_path(), show_distance),
         "result_count": paginator.count,
         "page_error": page_error,
         "querystring": querystring,
@@ -371,7 +576,7 @@ def search_context(request, page):
         "more_fields": [form[name] for name in more],
         "more_filters_active": any(name in more for name in active),
         "error_messages": error_messages,
-        "show_distance": filterset.chosen_commune is not None,
+        "show_distance": show_distance,
         "tiles": tile_layer(),
         "map_options": {
             "centre": [latitude, longitude],

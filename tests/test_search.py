@@ -126,6 +126,104 @@ def test_around_a_commune_uses_distance_and_sectors(client):
     ]
 
 
+def test_departement_and_region_overlap_every_kind_of_sector(client):
+    """A sector overlaps a département when it lies in it or is its région, and a région
+    when it lies in it: commune, département and région sectors (see Sector.territory_*)."""
+    from profiles_module.models import Sector
+
+    def with_sector(name, **place):
+        profile = make_profile(public_name=name, commune="29019")  # Brest, Bretagne
+        profile.sectors = [Sector(**place)]
+        profile.save()
+
+    make_profile(public_name="Saint-Étienne", commune="42218")
+    with_sector("La Loire", kind="departement", departement=Departement.objects.get(code="42"))
+    with_sector("Auvergne-Rhône-Alpes", kind="region", region=Region.objects.get(code="84"))
+    with_sector("Le Rhône", kind="departement", departement=Departement.objects.get(code="69"))
+    make_profile(public_name="Brest", commune="29019")
+    assert api_names(client, "departement=42") == [
+        "Auvergne-Rhône-Alpes",
+        "La Loire",
+        "Saint-Étienne",
+    ]
+    assert api_names(client, "region=84") == [
+        "Auvergne-Rhône-Alpes",
+        "La Loire",
+        "Le Rhône",
+        "Saint-Étienne",
+    ]
+    loire = make_map_page("Loire", departements=["42"])
+    assert sorted(names(client.get(loire.url))) == [
+        "Auvergne-Rhône-Alpes",
+        "La Loire",
+        "Saint-Étienne",
+    ]
+
+
+def test_sector_territory_follows_its_place():
+    """The territory columns the search filters on are kept by save() and bulk_create()."""
+    from profiles_module.models import Sector
+
+    profile = make_profile(commune="42218")  # Saint-Étienne, Loire, Auvergne-Rhône-Alpes
+    loire, aura = Departement.objects.get(code="42"), Region.objects.get(code="84")
+    sector = profile.sectors.get()
+    assert (sector.territory_departement, sector.territory_region) == (loire, aura)
+    sector.kind, sector.commune, sector.region = "region", None, Region.objects.get(code="53")
+    sector.save()
+    assert (sector.territory_departement, sector.territory_region.code) == (None, "53")
+    [created] = Sector.objects.bulk_create(
+        [Sector(profile=profile, kind="departement", departement=loire, sort_order=1)]
+    )
+    created.refresh_from_db()
+    assert (created.territory_departement, created.territory_region) == (loire, aura)
+    Sector.objects.update(territory_departement=None, territory_region=None)
+    Sector.objects.refresh_territories()
+    assert set(Sector.objects.values_list("territory_departement", "territory_region")) == {
+        (None, Region.objects.get(code="53").pk),
+        (loire.pk, aura.pk),
+    }
+
+
+def test_load_geography_moves_the_sectors_with_their_commune():
+    from profiles_module.geography import load_geography
+    from profiles_module.models import Commune, Sector
+
+    make_profile(commune="42218")
+    rhone = Departement.objects.get(code="69")
+    # As if the data had moved Saint-Étienne to the Rhône, and now moves it back.
+    Commune.objects.filter(insee_code="42218").update(departement=rhone)
+    Sector.objects.update(territory_departement=rhone)
+    load_geography()
+    assert Sector.objects.get().territory_departement.code == "42"
+
+
+def test_map_page_offers_the_commune_autocomplete(client, map_page):
+    """Progressive enhancement: the hooks of commune-autocomplete.js around a plain text
+    box; the label a suggestion puts in it is resolved on the server, as typed text is."""
+    make_profile(public_name="Stéphanoise", commune="42218")
+    make_profile(public_name="Lyonnaise", commune="69123")
+    html = client.get(map_page.url).content.decode()
+    box = re.search(
+        r'<div class="fv-commune" data-fv-commune data-url="([^"]+)">(.*?)</div>', html, re.S
+    )
+    assert box and box[1] == "/futurs-voisins/communes/"
+    assert re.search(r'<input type="text" name="commune"[^>]* id="id_commune"', box[2])
+    assert 'list="id_commune_list"' in box[2] and "data-fv-commune-input" in box[2]
+    assert '<datalist id="id_commune_list"></datalist>' in box[2]
+    assert "profiles_module/js/commune-autocomplete.js" in html
+    assert (
+        client.get("/futurs-voisins/communes/", {"q": "42000"}).json()["results"][0]["label"]
+        == "Saint-Étienne (42000)"
+    )
+    for typed in ("Saint-Étienne (42000)", "saint etienne", "42000", "42218"):
+        response = client.get(map_page.url, {"commune": typed, "km": "5"})
+        assert names(response) == ["Stéphanoise"], typed
+        assert 'value="Saint-Étienne (42000)"' in response.content.decode()
+    # A page that does not offer the filter loads no script for it.
+    other = make_map_page("Sans commune", filters=["tenure"], slug="sans-commune")
+    assert "commune-autocomplete.js" not in client.get(other.url).content.decode()
+
+
 def test_sort_by_distance_newest_and_confirmed(client, map_page):
     now = timezone.now()
     make_profile(public_name="Lyon", commune="69123", last_confirmed_at=now + timedelta(hours=1))
@@ -293,6 +391,7 @@ def seed(count):
 def test_query_count_does_not_grow_with_results(client, map_page, path, settings):
     settings.PROFILES_SEARCH_PAGE_SIZE = 100
     url = path.format(page=map_page.url, page_id=map_page.pk)
+    client.get(url)  # Warm the per-process caches (sites, partners): not what is measured.
     seed(5)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -57,7 +57,12 @@ class Departement(Place):
         verbose_name_plural = _("départements")
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return self.format_label(self.name, self.code)
+
+    @staticmethod
+    def format_label(name, code):
+        """How a département is named in lists: "Loire (42)"."""
+        return f"{name} ({code})"
 
 
 class Commune(Place):
@@ -76,6 +81,8 @@ class Commune(Place):
 
     class Meta:
         ordering = ["name"]
+        # "Around a commune": the communes in a bounding box.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="commune_point_idx")]
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
 

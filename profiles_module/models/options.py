@@ -35,9 +35,14 @@ class ProfileOption(models.Model):
         verbose_name_plural = _("profile options")
 
     def __str__(self):
-        if self.label_en and (get_language() or "").startswith("en"):
-            return self.label_en
-        return self.label
+        return self.display_label(self.label, self.label_en)
+
+    @staticmethod
+    def display_label(label, label_en):
+        """The label in the current language: English when asked for and given."""
+        if label_en and (get_language() or "").startswith("en"):
+            return label_en
+        return label
 
     def profiles_using(self):
         """Profiles that chose this option (Wagtail's usage view does not see M2M fields)."""

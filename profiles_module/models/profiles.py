@@ -1,10 +1,13 @@
 """The household profile (fiche) and its wished sectors."""
 
+import functools
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -106,6 +109,12 @@ LIFECYCLE_FIELDS = [
     "erasure_warned_at",
     "update_requested_at",
 ]
+
+
+@functools.cache
+def choice_labels(field):
+    """{value: label} of a model field's choices; the labels stay lazy (translated when shown)."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
 
 
 class ProfileQuerySet(SearchableQuerySetMixin, models.QuerySet):
@@ -291,7 +300,9 @@ class Profile(
         ordering = ["-created_at"]
         # For the public search: bounding boxes, sorting and "confirmed within N months".
         indexes = [
-            models.Index(fields=["latitude", "longitude"], name="profile_point_idx"),
+            # Leading on live: the public map and "around a commune" read only live points
+            # (an index-only scan for the counts per grid cell).
+            models.Index(fields=["live", "latitude", "longitude"], name="profile_live_point_idx"),
             models.Index(fields=["live", "-created_at"], name="profile_live_created_idx"),
             models.Index(fields=["last_confirmed_at"], name="profile_confirmed_idx"),
             models.Index(fields=["updated_at"], name="profile_updated_idx"),
@@ -371,6 +382,13 @@ class Profile(
     def age_bands_label(self):
         return ", ".join(str(AgeBand(code).label) for code in self.age_bands)
 
+    def _get_FIELD_display(self, field):
+        # Django's get_<field>_display() rebuilds a dict of the field's choices at each
+        # call, translating every label to hash it: cards and the API call it hundreds
+        # of times per page. Same result, from a dict built once per field.
+        value = make_hashable(getattr(self, field.attname))
+        return force_str(choice_labels(field).get(value, value), strings_only=True)
+
     @property
     def financing_band_public(self):
         """The contribution band, or '' when the owner chose to hide it."""
@@ -385,6 +403,63 @@ class Profile(
 
     def get_preview_template(self, request, mode_name):
         return "profiles_module/profile_preview.html"
+
+
+def set_territories(sectors):
+    """Fill the territory columns of sectors from their places, in two queries at most.
+
+    The territory of a sector is the département it lies in (the commune's or the
+    département itself; none for a région) and its région. Copied on save so that the
+    public search filters on two indexed columns of the sector, without joins.
+    """
+    commune_ids = {s.commune_id for s in sectors if s.kind == Sector.Kind.COMMUNE and s.commune_id}
+    departement_ids = {
+        s.departement_id for s in sectors if s.kind == Sector.Kind.DEPARTEMENT and s.departement_id
+    }
+    communes = {}
+    if commune_ids:
+        communes = {
+            pk: (departement_id, region_id)
+            for pk, departement_id, region_id in Commune.objects.filter(
+                pk__in=commune_ids
+            ).values_list("pk", "departement_id", "departement__region_id")
+        }
+    regions = {}
+    if departement_ids:
+        regions = dict(
+            Departement.objects.filter(pk__in=departement_ids).values_list("pk", "region_id")
+        )
+    for sector in sectors:
+        if sector.kind == Sector.Kind.COMMUNE:
+            territory = communes.get(sector.commune_id, (None, None))
+        elif sector.kind == Sector.Kind.DEPARTEMENT:
+            territory = (sector.departement_id, regions.get(sector.departement_id))
+        else:
+            territory = (None, sector.region_id)
+        sector.territory_departement_id, sector.territory_region_id = territory
+
+
+class SectorQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        set_territories(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def refresh_territories(self):
+        """Recompute the territory columns in SQL (after the geography changed)."""
+        communes = Commune.objects.filter(pk=models.OuterRef("commune_id"))
+        departements = Departement.objects.filter(pk=models.OuterRef("departement_id"))
+        self.filter(kind=Sector.Kind.COMMUNE).update(
+            territory_departement=models.Subquery(communes.values("departement_id")[:1]),
+            territory_region=models.Subquery(communes.values("departement__region_id")[:1]),
+        )
+        self.filter(kind=Sector.Kind.DEPARTEMENT).update(
+            territory_departement=models.F("departement_id"),
+            territory_region=models.Subquery(departements.values("region_id")[:1]),
+        )
+        self.filter(kind=Sector.Kind.REGION).update(
+            territory_departement=None, territory_region=models.F("region_id")
+        )
 
 
 class Sector(Orderable):
@@ -406,6 +481,7 @@ class Sector(Orderable):
         blank=True,
         related_name="+",
         verbose_name=_("commune"),
+        db_index=False,  # See Meta.indexes.
     )
     radius_km = models.PositiveSmallIntegerField(
         _("radius"),
@@ -430,17 +506,55 @@ class Sector(Orderable):
         verbose_name=_("région"),
     )
 
+    # Where the sector lies, copied from its place by save() and bulk_create() (see
+    # set_territories): the département (none for a région) and the région.
+    territory_departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+    territory_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+
+    objects = SectorQuerySet.as_manager()
+
     class Meta(Orderable.Meta):
         verbose_name = _("wished sector")
         verbose_name_plural = _("wished sectors")
+        # The public search ("around a commune", territory filters): profile ids from the
+        # index alone.
+        indexes = [
+            models.Index(fields=["commune", "radius_km", "profile"], name="sector_commune_idx"),
+            models.Index(
+                fields=["territory_departement", "profile"], name="sector_territory_dep_idx"
+            ),
+            models.Index(fields=["territory_region", "profile"], name="sector_territory_reg_idx"),
+        ]
+
+    def save(self, *args, **kwargs):
+        set_territories([self])
+        super().save(*args, **kwargs)
 
     def __str__(self):
         if self.kind == self.Kind.COMMUNE and self.commune_id:
-            return _("%(commune)s, within %(radius)d km") % {
-                "commune": self.commune.name,
-                "radius": self.radius_km,
-            }
+            return self.commune_label(self.commune.name, self.radius_km)
         return str(self.place or "")
+
+    @staticmethod
+    def commune_label(name, radius_km):
+        """How a sector around a commune reads: "Saint-Étienne, within 10 km"."""
+        return _("%(commune)s, within %(radius)d km") % {"commune": name, "radius": radius_km}
 
     @property
     def place(self):

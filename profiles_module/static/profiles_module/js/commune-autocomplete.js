@@ -1,6 +1,8 @@
 // Commune autocomplete: suggestions in a native <datalist> (keyboard and screen
 // reader support come with it). Event delegation, so forms added later (Wagtail
-// inline panels) work without initialisation.
+// inline panels) work without initialisation. Used by the publication form (the
+// picked commune's id goes in a hidden input) and the map page's search box (no
+// hidden input: the picked label is sent and resolved on the server).
 (function () {
   "use strict";
   var timers = new WeakMap();
@@ -12,9 +14,13 @@
     var list = box.querySelector("datalist");
     var known = choices.get(input) || {};
     // A label picked from the list: keep its id. Anything else: no commune yet.
-    hidden.value = known[input.value] || "";
+    // Without a hidden input (the map page's search box), the text itself is sent.
+    var picked = known[input.value] || "";
+    if (hidden) {
+      hidden.value = picked;
+    }
     var query = input.value.trim();
-    if (query.length < 2 || hidden.value) {
+    if (query.length < 2 || picked) {
       return;
     }
     fetch(box.dataset.url + "?q=" + encodeURIComponent(query), {
@@ -33,7 +39,9 @@
           list.appendChild(option);
         });
         choices.set(input, labels);
-        hidden.value = labels[input.value] || "";
+        if (hidden) {
+          hidden.value = labels[input.value] || "";
+        }
       })
       .catch(function () {
         /* Offline: the server resolves the typed text on submit. */
