@@ -5,7 +5,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from profiles_module.blocks import ContactRelayBlock
-from profiles_module.models import Profile
+from profiles_module.models import Partner, Profile
 
 
 class HomePage(Page):
@@ -21,6 +21,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["published_profiles"] = Profile.objects.public().count()
+        # Each partner's embedded pages, previewed in a mock of its website (home/views.py).
+        context["partners"] = Partner.objects.only("name", "slug")
         return context
 
 

@@ -45,10 +45,12 @@ def get_map_page(request):
 
 
 def filtered_queryset(request):
+    from .embed import territory_for
+
     page = get_map_page(request)
     filterset = ProfileFilterSet(
         request.GET,
-        territory=page.get_territory() if page else None,
+        territory=territory_for(request, page.get_territory() if page else None),
         kinds=list(page.profile_kinds) or None if page else None,
     )
     if not filterset.is_valid():

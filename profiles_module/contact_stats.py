@@ -20,6 +20,7 @@ from wagtail.admin.views.reports import ReportView
 
 from .contact_history import DELIVERED
 from .models import ContactMessage, Departement, Region
+from .permissions import contact_messages_for
 
 # Either permission opens the report; superusers have both.
 STATISTICS_PERMISSIONS = (
@@ -152,6 +153,8 @@ class ContactStatisticsView(ReportView):
             created_at__gte=datetime.combine(start, time.min, tzinfo=zone),
             created_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
         )
+        # Partner editors count the contacts of their territory only.
+        messages = contact_messages_for(self.request.user, messages)
         if self.region:
             messages = messages.filter(region_code=self.region)
         grouped = (

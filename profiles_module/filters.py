@@ -65,7 +65,15 @@ class ProfileAdminFilterSet(WagtailFilterSet):
             "place_identified",
             "news_consent",
             "live",
+            "partner",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        # The news consent is a private detail (it makes a mailing list of the listing).
+        if user is None or not user.has_perm("profiles_module.view_private_details"):
+            self.filters.pop("news_consent", None)
 
     # A sector's territory columns say where it lies: no join, no DISTINCT.
     def filter_departement(self, queryset, name, value):

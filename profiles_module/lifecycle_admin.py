@@ -12,6 +12,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from .emails import render_email
 from .models import Profile, ProfileEvent
+from .permissions import TerritoryBulkActionMixin
 
 
 class ProfileEventsPanel(Panel):
@@ -30,7 +31,7 @@ class ProfileEventsPanel(Panel):
             return context
 
 
-class AskToUpdateBulkAction(SnippetBulkAction):
+class AskToUpdateBulkAction(TerritoryBulkActionMixin, SnippetBulkAction):
     display_name = _("Ask to update")
     action_type = "ask_to_update"
     aria_label = _("Ask the selected households to update their profile")

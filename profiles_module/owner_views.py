@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import lifecycle, tokens
 from .conf import app_settings
 from .contact_history import history, history_data
+from .embed import partner_of
 from .forms import DeleteForm, EmailChangeForm, LinkRequestForm, ProfileForm
 from .models import Profile, ProfileEvent
 
@@ -136,6 +137,8 @@ def handle_submission(page, request, form):
             lifecycle.submit_duplicate(existing)
             return None
     profile = form.save(commit=False)
+    # Published through a partner's embedded form or own site: attributed to it.
+    profile.partner = partner_of(request)
     return lifecycle.submit(
         profile,
         site=site,

@@ -528,13 +528,14 @@ MAIN_FILTERS = ["commune", "km", "departement", "region", "kind", "tenure", "q"]
 
 def search_context(request, page):
     """Template context of a MapPage: the filter form, the count, one page of cards, the map."""
+    from .embed import territory_for
     from .filters import ProfileFilterSet
     from .views import tile_layer
 
     kinds = list(page.profile_kinds)
     filterset = ProfileFilterSet(
         request.GET,
-        territory=page.get_territory(),
+        territory=territory_for(request, page.get_territory()),
         kinds=kinds or None,
         offered=page.offered_filters(),
     )

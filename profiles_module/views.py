@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .conf import app_settings
+from .embed import territory_for
 from .forms import ContactForm
 from .geography import search_communes
 from .models import Profile, Sector
@@ -51,6 +52,10 @@ def safe_back_link(request):
 def profile_detail(request, uid, slug=None):
     """The public page of a profile: /fiches/<uid>/<slug>/; other slugs redirect to it."""
     queryset = with_public_relations(Profile.objects.public()).select_related("place_commune")
+    # On a partner's embedded pages or own site, only the profiles of its territory.
+    territory = territory_for(request)
+    if not territory.everywhere:
+        queryset = territory.apply(queryset)
     profile = get_object_or_404(queryset, uid=uid)
     if slug != profile_slug(profile.public_name):
         url = profile.get_absolute_url()

@@ -12,6 +12,8 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
@@ -19,6 +21,13 @@ from .filters import ProfileAdminFilterSet
 from .lifecycle_admin import AskToUpdateBulkAction, ProfileEventsPanel
 from .models import Profile, ProfileOption
 from .panels import LocalLeafletPanel
+from .partner_admin import PartnerViewSet
+from .permissions import (
+    TerritoryBulkActionMixin,
+    TerritoryPermissionPolicy,
+    guard_object_views,
+    scope_to_editor,
+)
 from .widgets import CommuneAutocompleteWidget
 
 PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
@@ -73,7 +82,14 @@ class ProfileViewSet(SnippetViewSet):
         "language",
     ]
     filterset_class = ProfileAdminFilterSet
-    list_display = ["public_name", "profile_kind", "composition", "sectors_label", "updated_at"]
+    list_display = [
+        "public_name",
+        "profile_kind",
+        "composition",
+        "sectors_label",
+        "partner",
+        "updated_at",
+    ]
     list_per_page = 50
     ordering = ["-created_at"]
     list_export = [
@@ -90,6 +106,7 @@ class ProfileViewSet(SnippetViewSet):
         "get_horizon_display",
         "get_role_display",
         "live",
+        "partner",
         "created_at",
         "last_confirmed_at",
     ]
@@ -116,9 +133,16 @@ class ProfileViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Profile.objects.prefetch_related(
+        # Partner editors list and export the fiches of their territory only.
+        queryset = Profile.objects.select_related("partner").prefetch_related(
             "sectors__commune", "sectors__departement", "sectors__region"
         )
+        return scope_to_editor(queryset, request.user)
+
+    def get_urlpatterns(self):
+        # Every view of one fiche (edit, inspect, delete, history, workflow, preview…)
+        # answers 404 to a partner editor when the fiche is outside their territory.
+        return guard_object_views(super().get_urlpatterns(), self.model)
 
     def get_edit_handler(self):
         return TabbedInterface(
@@ -220,11 +244,24 @@ class ProfileOptionViewSet(SnippetViewSet):
 
 
 # Registered here, not with a decorator on the models: the models stay free of admin code.
+# The policy first: the viewset picks up the registered one.
+register_permission_policy(Profile, TerritoryPermissionPolicy(Profile))
 register_snippet(ProfileViewSet)
 register_snippet(ProfileOptionViewSet)
+register_snippet(PartnerViewSet)
 
 # Bulk actions register their class itself (Wagtail's own do the same).
 hooks.register("register_bulk_action", AskToUpdateBulkAction)
+
+
+class ProfileDeleteBulkAction(TerritoryBulkActionMixin, DeleteBulkAction):
+    """Wagtail's bulk delete, limited to the fiches of a partner editor's territory."""
+
+    models = [Profile]
+
+
+# After Wagtail's own (order 0), so that this one is the delete action of profiles.
+hooks.register("register_bulk_action", ProfileDeleteBulkAction, order=1)
 
 
 @hooks.register("before_delete_snippet")

@@ -4,12 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import views as home_views
 from profiles_module import urls as profiles_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("futurs-voisins/", include(profiles_urls)),
+    path("apercu-integration/<slug:slug>/", home_views.partner_preview, name="partner_preview"),
 ]
 
 if settings.DEBUG:

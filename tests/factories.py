@@ -28,3 +28,20 @@ def make_profile(*, commune="42218", radius_km=10, save=True, **fields):
         profile.full_clean()
         profile.save()
     return profile
+
+
+def make_partner(*, slug="loire", departements=("42",), regions=(), **fields):
+    """A partner association covering `departements` (codes) and `regions` (codes)."""
+    from profiles_module.models import Departement, Partner, Region
+
+    values = {
+        "name": "Habitat participatif Loire",
+        "colour": "#8a2d1d",
+        "allowed_origins": "https://www.habitat-loire.example",
+        "contact_email": "contact@habitat-loire.example",
+    } | fields
+    partner = Partner.objects.create(slug=slug, **values)
+    partner.departements.set(Departement.objects.filter(code__in=departements))
+    partner.regions.set(Region.objects.filter(code__in=regions))
+    partner.save()
+    return partner

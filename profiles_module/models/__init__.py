@@ -1,7 +1,9 @@
 from .contact import AbuseReport, BlockedSender, ContactMessage, VerifiedSender
 from .geography import Commune, Departement, Region, normalize_place_name
+from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
 from .pages import MapPage, SearchFilter
+from .partners import Partner
 from .profiles import Profile, Sector
 from .publication import (
     AccessToken,
@@ -23,11 +25,13 @@ __all__ = [
     "Commune",
     "Departement",
     "MapPage",
+    "Partner",
     "Profile",
     "ProfileOption",
     "Region",
     "SearchFilter",
     "Sector",
+    "TerritoryApprovalTask",
     "VerifiedSender",
     "normalize_place_name",
 ]

@@ -101,6 +101,7 @@ LIFECYCLE_FIELDS = [
     "language",
     "last_confirmed_at",
     "site",
+    "partner",
     "awaiting_confirmation",
     "email_confirmed_at",
     "paused",
@@ -265,6 +266,17 @@ class Profile(
         related_name="+",
         verbose_name=_("site"),
     )
+    # The member association through whose embedded pages or own site the fiche was
+    # published (attribution, for its editors and the network's statistics).
+    partner = models.ForeignKey(
+        "profiles_module.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="profiles",
+        verbose_name=_("published through"),
+    )
     awaiting_confirmation = models.BooleanField(
         _("awaiting email confirmation"), default=False, editable=False
     )
@@ -294,6 +306,8 @@ class Profile(
         index.FilterField("profile_kind"),
         index.FilterField("composition"),
         index.FilterField("live"),
+        # Partner editors search within their territory, a filter on the primary key.
+        index.FilterField("id"),
     ]
 
     class Meta:

@@ -3,14 +3,23 @@
 import os
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from wagtail.models import Workflow, WorkflowContentType
+from django.db.models import Q
+from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
 
 from home.models import ContentPage, HomePage
 from profiles_module.demo import create_demo_contacts
-from profiles_module.models import MapPage, Profile, PublishPage, Region
+from profiles_module.models import (
+    MapPage,
+    Partner,
+    Profile,
+    PublishPage,
+    Region,
+    TerritoryApprovalTask,
+)
 
 DEMO_LOGIN = "admin"
 DEMO_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "futurs-voisins")
@@ -116,6 +125,33 @@ def create_contact_page(home):
     page.save_revision().publish()
 
 
+PARTNER_LOGIN = "partenaire"
+
+
+def create_demo_partner():
+    """A regional association whose editors look after Auvergne-Rhône-Alpes, allowed to
+    embed the pages in this demo's own origin (for the preview linked from the home
+    page), with an editor account in its group; created once."""
+    partner = Partner.objects.filter(slug="aura").first()
+    if partner is None:
+        partner = Partner.objects.create(
+            name="Habitat participatif Auvergne-Rhône-Alpes (démo)",
+            slug="aura",
+            colour="#8a2d1d",
+            allowed_origins="http://127.0.0.1:8000\nhttp://localhost:8000",
+            contact_email="contact@aura.example.org",
+        )
+        partner.regions.set(Region.objects.filter(code="84"))
+        partner.save()
+    user_model = get_user_model()
+    if not user_model.objects.filter(username=PARTNER_LOGIN).exists():
+        editor = user_model.objects.create_user(
+            PARTNER_LOGIN, "partenaire@example.org", DEMO_PASSWORD
+        )
+        editor.groups.add(partner.group)
+    return partner
+
+
 class Command(BaseCommand):
     help = "Create the demo admin account, home page text and demo profiles (idempotent)."
 
@@ -136,14 +172,17 @@ class Command(BaseCommand):
             create_map_pages(home)
             create_publish_page(home)
             create_contact_page(home)
+            create_demo_partner()
 
-        # Profiles go through Wagtail's moderation workflow when editors submit them.
-        workflow = Workflow.objects.filter(active=True).order_by("pk").first()
-        if workflow:
-            WorkflowContentType.objects.get_or_create(
-                content_type=ContentType.objects.get_for_model(Profile),
-                defaults={"workflow": workflow},
-            )
+        # Profiles go through their own moderation workflow: the moderators, and each
+        # partner's editors for the fiches of its territory.
+        profile_type = ContentType.objects.get_for_model(Profile)
+        if not WorkflowContentType.objects.filter(content_type=profile_type).exists():
+            task = TerritoryApprovalTask.objects.create(name="Validation par territoire")
+            task.groups.set(Group.objects.filter(Q(name="Moderators") | Q(partner__isnull=False)))
+            workflow = Workflow.objects.create(name="Modération des fiches")
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+            WorkflowContentType.objects.create(content_type=profile_type, workflow=workflow)
 
         call_command("seed_demo", profiles=profiles, if_empty=True)
         # Messages between demo households, for the contact statistics; added once.
@@ -154,5 +193,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "\nDemo ready: http://127.0.0.1:8000/  —  admin: http://127.0.0.1:8000/admin/\n"
                 f"Login: {DEMO_LOGIN}  Password: {DEMO_PASSWORD}\n"
+                f"A partner association's editor (Auvergne-Rhône-Alpes only): "
+                f"{PARTNER_LOGIN} / {DEMO_PASSWORD}\n"
             )
         )

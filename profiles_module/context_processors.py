@@ -1,0 +1,17 @@
+"""Template context for the app's pages; add it to the host's TEMPLATES options.
+
+    "profiles_module.context_processors.embed"
+
+Without it the pages still work, always in the host's layout (no embed mode).
+"""
+
+from .embed import is_embedded, layout_template, partner_of
+
+
+def embed(request):
+    embedded = is_embedded(request)
+    return {
+        # The pages extend {{ profiles_layout }}: the embed layout or the host's base.html.
+        "profiles_layout": layout_template(request),
+        "embed_partner": partner_of(request) if embedded else None,
+    }

@@ -1,0 +1,264 @@
+"""Member associations (partners) that embed the tool in their own site ("marque blanche").
+
+A partner has a territory (régions and/or départements), colours and a logo for its
+embedded pages, the web origins allowed to frame them, and one Wagtail group whose
+editors look after the fiches of that territory only.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+
+from .geography import Departement, Region
+
+HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+# WCAG AA for normal text: the colour carries white text (buttons) and is the colour of
+# links on a white background.
+MIN_CONTRAST = 4.5
+
+
+def relative_luminance(colour):
+    def channel(hex_pair):
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(colour):
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+def validate_colour(value):
+    if not HEX_COLOUR_RE.match(value or ""):
+        raise ValidationError(
+            _("Write the colour as # followed by six hexadecimal digits, e.g. #1d5f8a."),
+            code="colour_format",
+        )
+    ratio = contrast_with_white(value)
+    if ratio < MIN_CONTRAST:
+        raise ValidationError(
+            _(
+                "This colour is too light to be read on white (contrast %(ratio).1f:1, "
+                "at least %(minimum).1f:1 is needed): choose a darker shade."
+            ),
+            code="colour_contrast",
+            params={"ratio": ratio, "minimum": MIN_CONTRAST},
+        )
+
+
+def parse_origins(text):
+    """The origins of a text with one origin per line, normalised (scheme://host[:port])."""
+    return [line.strip().rstrip("/").lower() for line in (text or "").splitlines() if line.strip()]
+
+
+def validate_origins(text):
+    for origin in parse_origins(text):
+        try:
+            parts = urlsplit(origin)
+            parts.port  # noqa: B018 -- raises ValueError on a bad port
+        except ValueError:
+            parts = None
+        if (
+            parts is None
+            or parts.scheme not in {"https", "http"}
+            or not parts.hostname
+            or parts.path
+            or parts.query
+            or parts.fragment
+            or parts.username
+            or "*" in origin
+            or re.search(r"[\s;,'\"]", origin)
+        ):
+            raise ValidationError(
+                _(
+                    "“%(origin)s” is not a web origin: write one per line, like "
+                    "https://www.example.org (no path, no wildcard)."
+                ),
+                code="origin",
+                params={"origin": origin[:100]},
+            )
+        if parts.scheme == "http" and parts.hostname not in {"localhost", "127.0.0.1"}:
+            raise ValidationError(
+                _("“%(origin)s”: only https origins may embed the pages (http for localhost)."),
+                code="origin_insecure",
+                params={"origin": origin[:100]},
+            )
+
+
+class Partner(ClusterableModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("short name in addresses"),
+        max_length=50,
+        unique=True,
+        help_text=_("Used in the addresses of the embedded pages, e.g. /integration/<slug>/…"),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    colour = models.CharField(
+        _("main colour"),
+        max_length=7,
+        default="#1d5f8a",
+        validators=[validate_colour],
+        help_text=_("Buttons and links of the embedded pages; dark enough to read on white."),
+    )
+    regions = ParentalManyToManyField(
+        Region, blank=True, related_name="+", verbose_name=_("régions")
+    )
+    departements = ParentalManyToManyField(
+        Departement, blank=True, related_name="+", verbose_name=_("départements")
+    )
+    allowed_origins = models.TextField(
+        _("sites allowed to embed the pages"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_(
+            "One web origin per line, e.g. https://www.habitat-participatif-exemple.fr. "
+            "Any other site is refused."
+        ),
+    )
+    # Private: never shown on a page; used by the network to reach the association.
+    contact_email = models.EmailField(_("contact address (private)"), blank=True)
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner",
+        verbose_name=_("own site"),
+        help_text=_(
+            "A site of this instance (its own hostname) whose map and forms default to "
+            "the partner's territory."
+        ),
+    )
+    group = models.OneToOneField(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="partner",
+        verbose_name=_("editors' group"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner association")
+        verbose_name_plural = _("partner associations")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.group_id is None:
+            self.group = partner_group(self)
+            super().save(update_fields=["group"])
+
+    @property
+    def origins(self):
+        return parse_origins(self.allowed_origins)
+
+    def get_territory(self):
+        from ..search import Territory
+
+        if not hasattr(self, "_territory"):
+            self._territory = Territory(
+                tuple(self.regions.values_list("pk", flat=True)),
+                tuple(self.departements.values_list("pk", flat=True)),
+            )
+        return self._territory
+
+    @classmethod
+    def by_slug(cls, slug):
+        return cached_partners()["slug"].get(slug)
+
+    @classmethod
+    def of_site(cls, site_id):
+        return cached_partners()["site"].get(site_id)
+
+
+# What a partner's editors may do: in the admin, on the fiches of their territory only
+# (see permissions.py), and see the contact statistics of that territory. Never the
+# private details: addresses stay with the relay and the national administrators.
+PARTNER_GROUP_PERMISSIONS = [
+    ("wagtailadmin", "admin", "access_admin"),
+    ("profiles_module", "profile", "view_profile"),
+    ("profiles_module", "profile", "change_profile"),
+    ("profiles_module", "profile", "publish_profile"),
+    ("profiles_module", "contactmessage", "view_contact_statistics"),
+]
+
+
+def partner_group(partner):
+    """The Wagtail group of a partner's editors, created with its permissions."""
+    from django.contrib.auth.models import Permission
+
+    group, _created = Group.objects.get_or_create(name=f"Partenaire : {partner.name}"[:150])
+    for app_label, _model, codename in PARTNER_GROUP_PERMISSIONS:
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is not None:
+            group.permissions.add(permission)
+    # Its editors moderate the fiches of their territory (TerritoryApprovalTask).
+    from .moderation import TerritoryApprovalTask
+
+    for task in TerritoryApprovalTask.objects.all():
+        task.groups.add(group)
+    return group
+
+
+CACHE_KEY = "profiles_module:partners"
+
+
+def cached_partners():
+    """Every partner by slug and by site id, with its territory loaded, from the cache.
+
+    Partners are few (one per member association) and rarely change, and embedded
+    pages and partner sites need theirs on every request: one cache read instead of
+    three queries. Saving or deleting a partner clears it (see signal handlers below).
+    """
+    from django.core.cache import cache
+
+    from ..search import Territory
+
+    index = cache.get(CACHE_KEY)
+    if index is None:
+        index = {"slug": {}, "site": {}}
+        for partner in Partner.objects.prefetch_related("regions", "departements"):
+            partner._territory = Territory(
+                tuple(region.pk for region in partner.regions.all()),
+                tuple(departement.pk for departement in partner.departements.all()),
+            )
+            index["slug"][partner.slug] = partner
+            if partner.site_id:
+                index["site"][partner.site_id] = partner
+        cache.set(CACHE_KEY, index, 3600)
+    return index
+
+
+def forget_partners(**kwargs):
+    from django.core.cache import cache
+
+    cache.delete(CACHE_KEY)
+
+
+for signal in (models.signals.post_save, models.signals.post_delete):
+    signal.connect(forget_partners, sender=Partner)
+for through in (Partner.regions.through, Partner.departements.through):
+    models.signals.m2m_changed.connect(forget_partners, sender=through)

@@ -1,0 +1,134 @@
+"""Who may see and act on which fiches in the admin: national editors everywhere,
+partner editors only in their association's territory.
+
+A partner editor is a member of a partner's group (see Partner.group); their territory
+is the union of the territories of their partners. Any other user with the model
+permissions (a national editor) and superusers see every fiche.
+"""
+
+from functools import wraps
+
+from django.contrib.admin.utils import unquote
+from django.db.models import Q
+from django.http import Http404
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .search import NOWHERE, Territory
+
+
+def editor_territory(user):
+    """The Territory a user's admin view of the fiches is limited to; None for no limit."""
+    if user is None or not user.is_active:
+        return NOWHERE
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_profiles_territory"):
+        from .models import Partner
+
+        partners = list(
+            Partner.objects.filter(group__in=user.groups.all()).prefetch_related(
+                "regions", "departements"
+            )
+        )
+        if not partners:
+            territory = None
+        else:
+            territory = Territory(
+                tuple({region.pk for p in partners for region in p.regions.all()}),
+                tuple({dep.pk for p in partners for dep in p.departements.all()}),
+            )
+            if territory.everywhere:
+                territory = NOWHERE  # Partners without a territory: no fiche, not all.
+        user._profiles_territory = territory
+    return user._profiles_territory
+
+
+def scope_to_editor(queryset, user):
+    """The fiches of `queryset` a user may see in the admin."""
+    territory = editor_territory(user)
+    return queryset if territory is None else territory.apply(queryset)
+
+
+def editor_can_see(user, profile):
+    territory = editor_territory(user)
+    if territory is None:
+        return True
+    return territory.apply(type(profile).objects.filter(pk=profile.pk)).exists()
+
+
+class TerritoryPermissionPolicy(ModelPermissionPolicy):
+    """Django's model permissions, and for partner editors only the fiches of their
+    territory (for instance checks: bulk actions, delete, preview, copy)."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and editor_can_see(user, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions) and editor_can_see(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model.objects.none()
+        return scope_to_editor(self.model.objects.all(), user)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        users = self.users_with_any_permission(actions)
+        # Editors whose partners' territory misses the fiche are left out; they are
+        # few, so this is done in Python.
+        return users.filter(pk__in=[u.pk for u in users if editor_can_see(u, instance)])
+
+
+def guard_object_views(urlpatterns, model):
+    """Wrap every admin view of one object (a `pk` in its URL) so that it answers 404
+    when the object is outside the user's territory. Done on the URLs rather than view
+    by view, so that no view of a fiche (present or future Wagtail ones) is forgotten."""
+    for pattern in urlpatterns:
+        if "pk" in pattern.pattern.regex.groupindex:
+            pattern.callback = _territory_guard(pattern.callback, model)
+    return urlpatterns
+
+
+def _territory_guard(view, model):
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        instance = model.objects.filter(pk=unquote(str(kwargs["pk"]))).first()
+        if instance is not None and not editor_can_see(request.user, instance):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class TerritoryBulkActionMixin:
+    """For bulk actions on fiches: a partner editor's selection (ids, or "all") keeps
+    only the fiches of their territory; the others are not even named on the page."""
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        refused = extra.get("items_with_no_access", [])
+        ids = [obj.pk for obj in [*objects, *refused]]
+        visible = set(
+            scope_to_editor(self.model.objects.filter(pk__in=ids), self.request.user).values_list(
+                "pk", flat=True
+            )
+        )
+        extra["items_with_no_access"] = [obj for obj in refused if obj.pk in visible]
+        return [obj for obj in objects if obj.pk in visible], extra
+
+
+def contact_messages_for(user, queryset):
+    """Contact messages a user may see the metadata of: for partner editors, those
+    whose recipient lived (when the message was written) in their territory."""
+    territory = editor_territory(user)
+    if territory is None:
+        return queryset
+    from .models import Departement
+
+    departements = territory.departements_queryset().values_list("code", flat=True)
+    regions = Departement.objects.filter(code__in=departements).values_list(
+        "region__code", flat=True
+    )
+    return queryset.filter(
+        Q(departement_code__in=list(departements))
+        | Q(departement_code="", region_code__in=list(regions))
+    )

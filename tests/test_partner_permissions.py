@@ -1,0 +1,368 @@
+"""Who sees and does what, per role: anonymous visitor, owner (signed in through the
+management link), partner editor (the Loire association), national editor, superuser.
+
+The partner editor's territory is the Loire (42): Stéphane's fiche is in it, Lyonnais's
+(Rhône, 69) is not. Every admin route of one fiche is tried on both fiches.
+"""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Site
+
+from profiles_module import tokens
+from profiles_module.models import ContactMessage, MapPage
+from tests.factories import make_partner, make_profile
+
+pytestmark = pytest.mark.django_db
+
+PROFILE_URLS = "wagtailsnippets_profiles_module_profile"
+# The admin views of one fiche: (URL name, extra URL arguments).
+OBJECT_VIEWS = [
+    ("edit", ()),
+    ("inspect", ()),
+    ("history", ()),
+    ("usage", ()),
+    ("preview_on_edit", ()),
+    ("workflow_history", ()),
+    ("unpublish", ()),
+    ("delete", ()),
+]
+NATIONAL_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    "profiles_module.view_profile",
+    "profiles_module.change_profile",
+    "profiles_module.publish_profile",
+    "profiles_module.delete_profile",
+    "profiles_module.lock_profile",
+    "profiles_module.view_contact_statistics",
+]
+
+
+@pytest.fixture
+def fiches():
+    inside = make_profile(public_name="Stéphane", commune="42218", email="stephane@example.org")
+    outside = make_profile(public_name="Lyonnais", commune="69123", email="lyon@example.org")
+    for profile in (inside, outside):
+        profile.save_revision().publish()
+    return inside, outside
+
+
+@pytest.fixture
+def partner():
+    return make_partner()
+
+
+def user_in(group, username):
+    user = get_user_model().objects.create_user(username, f"{username}@example.net", "pw")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def partner_editor(partner):
+    return user_in(partner.group, "loire")
+
+
+@pytest.fixture
+def national_editor():
+    group = Group.objects.create(name="Équipe nationale")
+    for name in NATIONAL_PERMISSIONS:
+        app_label, codename = name.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user_in(group, "national")
+
+
+@pytest.fixture
+def superuser():
+    return get_user_model().objects.create_superuser("root", "root@example.net", "pw")
+
+
+def object_url(name, profile, *args):
+    return reverse(f"{PROFILE_URLS}:{name}", args=[profile.pk, *args])
+
+
+def listed_names(client, query=""):
+    response = client.get(reverse(f"{PROFILE_URLS}:list") + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {name for name in ("Stéphane", "Lyonnais") if name in html}
+
+
+def exported_names(client):
+    response = client.get(reverse(f"{PROFILE_URLS}:list") + "?export=csv")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    column = [heading.lower() for heading in rows[0]].index("nom public")
+    return {row[column] for row in rows[1:]}
+
+
+# --- the partner group itself
+
+
+def test_each_partner_gets_its_group_without_private_details(partner):
+    assert partner.group.name == "Partenaire : Habitat participatif Loire"
+    codenames = set(partner.group.permissions.values_list("codename", flat=True))
+    assert {"access_admin", "view_profile", "change_profile", "publish_profile"} <= codenames
+    assert "view_private_details" not in codenames
+    assert "delete_profile" not in codenames
+
+
+# --- admin routes
+
+
+def test_partner_editor_lists_and_exports_only_the_fiches_of_its_territory(
+    client, fiches, partner_editor
+):
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    assert listed_names(client) == {"Stéphane"}
+    # Searching does not widen the territory (the search box echoes the words: look
+    # for the fiche's link).
+    html = client.get(reverse(f"{PROFILE_URLS}:list") + "?q=Lyonnais").content.decode()
+    assert object_url("edit", outside) not in html
+    assert exported_names(client) == {"Stéphane"}
+
+
+@pytest.mark.parametrize("role", ["national_editor", "superuser"])
+def test_national_editors_and_superusers_see_every_fiche(client, fiches, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert listed_names(client) == {"Stéphane", "Lyonnais"}
+    assert exported_names(client) == {"Stéphane", "Lyonnais"}
+
+
+@pytest.mark.parametrize(("view", "args"), OBJECT_VIEWS)
+def test_partner_editor_cannot_reach_a_fiche_outside_its_territory(
+    client, fiches, partner_editor, view, args
+):
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    assert client.get(object_url(view, outside, *args)).status_code == 404
+    # The same view on a fiche of its territory: allowed, or refused by the model
+    # permissions (a partner may not delete or lock), never a 404.
+    assert client.get(object_url(view, inside, *args)).status_code in {200, 302, 403}
+
+
+def test_partner_editor_edits_a_fiche_of_its_territory_but_cannot_post_outside(
+    client, fiches, partner_editor
+):
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    assert client.get(object_url("edit", inside)).status_code == 200
+    assert client.post(object_url("edit", outside), {"public_name": "Pirate"}).status_code == 404
+    outside.refresh_from_db()
+    assert outside.public_name == "Lyonnais"
+
+
+@pytest.mark.parametrize("role", ["national_editor", "superuser"])
+@pytest.mark.parametrize(("view", "args"), OBJECT_VIEWS)
+def test_national_editors_reach_every_fiche(client, fiches, role, view, args, request):
+    client.force_login(request.getfixturevalue(role))
+    for profile in fiches:
+        assert client.get(object_url(view, profile, *args)).status_code in {200, 302}
+
+
+def test_partner_editor_cannot_lock_a_fiche_outside_its_territory(client, fiches, partner_editor):
+    _inside, outside = fiches
+    client.force_login(partner_editor)
+    assert client.post(object_url("lock", outside)).status_code == 404
+    outside.refresh_from_db()
+    assert not outside.locked
+
+
+def test_bulk_ask_to_update_skips_what_the_partner_cannot_see(client, fiches, partner_editor):
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    url = (
+        reverse("wagtail_bulk_action", args=["profiles_module", "profile", "ask_to_update"])
+        + f"?next=/admin/&id={inside.pk}&id={outside.pk}"
+    )
+    html = client.get(url).content.decode()
+    assert "Stéphane" in html and "Lyonnais" not in html
+    # Nor through "select all", nor in Wagtail's bulk delete (not even as refused).
+    select_all = url.split("&id=")[0] + "&id=all"
+    assert "Lyonnais" not in client.get(select_all).content.decode()
+    delete = reverse("wagtail_bulk_action", args=["profiles_module", "profile", "delete"])
+    assert "Lyonnais" not in client.get(delete + "?next=/admin/&id=all").content.decode()
+    client.post(url, {})
+    inside.refresh_from_db()
+    outside.refresh_from_db()
+    assert inside.update_requested_at is not None
+    assert outside.update_requested_at is None
+
+
+def test_partner_editor_cannot_manage_partners_nor_see_abuse_reports(client, partner_editor):
+    client.force_login(partner_editor)
+    partners = client.get(reverse("wagtailsnippets_profiles_module_partner:list"))
+    assert partners.status_code in {302, 403}
+    reports = client.get(reverse("abuse_reports:index"))
+    assert reports.status_code in {302, 403}
+
+
+def test_contact_statistics_of_a_partner_count_its_territory_only(
+    client, fiches, partner_editor, national_editor
+):
+    inside, outside = fiches
+    now = timezone.now()
+    for profile, departement, region in ((inside, "42", "84"), (outside, "69", "84")):
+        ContactMessage.objects.create(
+            recipient=profile,
+            recipient_uid=profile.uid,
+            sender_name="Sacha",
+            sender_email="sacha@example.net",
+            status=ContactMessage.Status.SENT,
+            region_code=region,
+            departement_code=departement,
+            created_at=now,
+        )
+    url = reverse("profiles_module_contact_stats") + "?export=csv"
+    client.force_login(partner_editor)
+    partner_csv = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    client.force_login(national_editor)
+    national_csv = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    assert ",42,Loire,1" in partner_csv and ",69," not in partner_csv
+    assert ",42,Loire,1" in national_csv and ",69,Rhône,1" in national_csv
+
+
+# --- public routes
+
+
+@pytest.fixture
+def map_page():
+    home = Site.objects.get(is_default_site=True).root_page
+    page = MapPage(title="Trouver", slug="trouver")
+    home.add_child(instance=page)
+    return page
+
+
+@pytest.mark.parametrize("role", ["anonymous", "owner", "partner_editor", "national_editor"])
+def test_public_pages_are_the_same_for_everyone_and_hold_no_address(
+    client, fiches, map_page, partner_editor, national_editor, role
+):
+    inside, outside = fiches
+    if role == "owner":
+        link = reverse("profiles_module:owner_link", args=[tokens.issue(inside, "manage")])
+        assert client.post(link).status_code == 302
+    elif role != "anonymous":
+        client.force_login(partner_editor if role == "partner_editor" else national_editor)
+    pages = [
+        map_page.url,
+        inside.get_absolute_url(),
+        outside.get_absolute_url(),
+        "/futurs-voisins/api/v1/profiles/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "@example.org" not in body, url
+    # Outside the frame, the partner's territory limits nothing public.
+    assert "Lyonnais" in client.get(map_page.url).content.decode()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "partner_editor", "national_editor", "superuser"])
+def test_only_the_owner_reaches_the_management_pages(client, fiches, role, request):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    for name in ("manage", "manage_edit", "manage_contacts", "manage_data"):
+        assert client.get(reverse(f"profiles_module:{name}")).status_code == 403, name
+
+
+def test_the_owner_reaches_their_management_pages_and_not_the_admin(client, fiches):
+    inside, _outside = fiches
+    link = reverse("profiles_module:owner_link", args=[tokens.issue(inside, "manage")])
+    assert client.post(link).status_code == 302
+    assert "Stéphane" in client.get(reverse("profiles_module:manage")).content.decode()
+    response = client.get(reverse(f"{PROFILE_URLS}:list"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_fiches_are_filterable_by_partner_and_the_partner_is_exported(
+    client, fiches, partner, national_editor
+):
+    inside, _outside = fiches
+    inside.partner = partner
+    inside.save(update_fields=["partner"])
+    client.force_login(national_editor)
+    assert listed_names(client, f"?partner={partner.pk}") == {"Stéphane"}
+    response = client.get(reverse(f"{PROFILE_URLS}:list") + "?export=csv")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Habitat participatif Loire" in content
+
+
+def test_partner_editors_cannot_filter_on_the_news_consent(client, fiches, partner_editor):
+    inside, _outside = fiches
+    inside.news_consent, inside.news_consent_at = True, timezone.now()
+    inside.save(update_fields=["news_consent", "news_consent_at"])
+    client.force_login(partner_editor)
+    html = client.get(reverse(f"{PROFILE_URLS}:list")).content.decode()
+    assert 'name="news_consent"' not in html
+    # Ignored when typed into the URL: the listing does not change.
+    assert listed_names(client, "?news_consent=false") == {"Stéphane"}
+
+
+# --- moderation in Wagtail's workflow
+
+
+@pytest.fixture
+def moderation(fiches, partner, superuser):
+    """A workflow for the profiles whose task is approval by territory; both fiches
+    submitted to it."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
+
+    from profiles_module.models import Profile, TerritoryApprovalTask
+
+    task = TerritoryApprovalTask.objects.create(name="Validation par territoire")
+    task.groups.add(partner.group)
+    workflow = Workflow.objects.create(name="Modération des fiches")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowContentType.objects.create(
+        content_type=ContentType.objects.get_for_model(Profile), workflow=workflow
+    )
+    for profile in fiches:
+        profile.public_name += " (modifiée)"
+        profile.save_revision()
+        workflow.start(profile, superuser)
+    return task
+
+
+def test_a_new_partner_group_joins_the_territory_approval_tasks(moderation):
+    other = make_partner(slug="ain", name="Habitat participatif Ain", departements=("01",))
+    assert other.group in moderation.groups.all()
+
+
+def test_partner_editor_moderates_only_the_fiches_of_its_territory(
+    client, fiches, moderation, partner_editor
+):
+    from wagtail.models import TaskState
+
+    inside, outside = fiches
+    reviewable = TaskState.objects.reviewable_by(partner_editor)
+    assert [state.workflow_state.object_id for state in reviewable] == [str(inside.pk)]
+    client.force_login(partner_editor)
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Stéphane" in dashboard and "Lyonnais" not in dashboard
+
+    def approve(profile):
+        state = TaskState.objects.get(
+            workflow_state__object_id=str(profile.pk), status=TaskState.STATUS_IN_PROGRESS
+        )
+        url = object_url("workflow_action", profile, "approve", state.pk)
+        return client.post(url, {"comment": ""})
+
+    assert approve(outside).status_code == 404
+    assert approve(inside).status_code in {200, 302}
+    inside.refresh_from_db()
+    outside.refresh_from_db()
+    assert inside.public_name == "Stéphane (modifiée)"  # approved, so published
+    assert outside.public_name == "Lyonnais"
+    assert moderation.get_actions(outside, partner_editor) == []
