@@ -15,6 +15,7 @@ from wagtail.admin.panels import (
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from .filters import ProfileAdminFilterSet
@@ -52,6 +53,23 @@ class ProfileInspectView(InspectView):
         return [name for name in fields if name not in PRIVATE_FIELDS]
 
 
+class ProfileChooseView(ChooseView):
+    def get_object_list(self):
+        return scope_to_editor(super().get_object_list(), self.request.user)
+
+
+class ProfileChooseResultsView(ChooseResultsView):
+    def get_object_list(self):
+        return scope_to_editor(super().get_object_list(), self.request.user)
+
+
+class ProfileChooserViewSet(SnippetChooserViewSet):
+    """The profile chooser (contact blocks): a partner editor's territory only."""
+
+    choose_view_class = ProfileChooseView
+    choose_results_view_class = ProfileChooseResultsView
+
+
 class ProfileViewSet(SnippetViewSet):
     model = Profile
     icon = "group"
@@ -59,6 +77,7 @@ class ProfileViewSet(SnippetViewSet):
     menu_order = 200
     add_to_admin_menu = True
     index_view_class = ProfileIndexView
+    chooser_viewset_class = ProfileChooserViewSet
     inspect_view_class = ProfileInspectView
     inspect_view_enabled = True
     inspect_view_fields_exclude = [
