@@ -25,17 +25,18 @@ def editor_territory(user):
     if not hasattr(user, "_profiles_territory"):
         from .models import Partner
 
-        partners = list(
-            Partner.objects.filter(group__in=user.groups.all()).prefetch_related(
+        territories = [
+            partner.get_territory()
+            for partner in Partner.objects.filter(group__in=user.groups.all()).prefetch_related(
                 "regions", "departements"
             )
-        )
-        if not partners:
+        ]
+        if not territories:
             territory = None
         else:
             territory = Territory(
-                tuple({region.pk for p in partners for region in p.regions.all()}),
-                tuple({dep.pk for p in partners for dep in p.departements.all()}),
+                tuple({pk for each in territories for pk in each.region_ids}),
+                tuple({pk for each in territories for pk in each.departement_ids}),
             )
             if territory.everywhere:
                 territory = NOWHERE  # Partners without a territory: no fiche, not all.

@@ -53,14 +53,17 @@ class ProfileInspectView(InspectView):
         return [name for name in fields if name not in PRIVATE_FIELDS]
 
 
-class ProfileChooseView(ChooseView):
+class TerritoryChooserMixin:
     def get_object_list(self):
         return scope_to_editor(super().get_object_list(), self.request.user)
 
 
-class ProfileChooseResultsView(ChooseResultsView):
-    def get_object_list(self):
-        return scope_to_editor(super().get_object_list(), self.request.user)
+class ProfileChooseView(TerritoryChooserMixin, ChooseView):
+    pass
+
+
+class ProfileChooseResultsView(TerritoryChooserMixin, ChooseResultsView):
+    pass
 
 
 class ProfileChooserViewSet(SnippetChooserViewSet):

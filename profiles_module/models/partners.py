@@ -174,12 +174,13 @@ class Partner(ClusterableModel):
         return parse_origins(self.allowed_origins)
 
     def get_territory(self):
+        """Its régions and départements (read from the prefetch when there is one)."""
         from ..search import Territory
 
         if not hasattr(self, "_territory"):
             self._territory = Territory(
-                tuple(self.regions.values_list("pk", flat=True)),
-                tuple(self.departements.values_list("pk", flat=True)),
+                tuple(region.pk for region in self.regions.all()),
+                tuple(departement.pk for departement in self.departements.all()),
             )
         return self._territory
 
@@ -235,16 +236,11 @@ def cached_partners():
     """
     from django.core.cache import cache
 
-    from ..search import Territory
-
     index = cache.get(CACHE_KEY)
     if index is None:
         index = {"slug": {}, "site": {}}
         for partner in Partner.objects.prefetch_related("regions", "departements"):
-            partner._territory = Territory(
-                tuple(region.pk for region in partner.regions.all()),
-                tuple(departement.pk for departement in partner.departements.all()),
-            )
+            partner.get_territory()  # computed now, so that the cached copy carries it
             index["slug"][partner.slug] = partner
             if partner.site_id:
                 index["site"][partner.site_id] = partner
