@@ -1,3 +1,4 @@
+from .audit_log import TerritoryLogEntry
 from .contact import AbuseReport, BlockedSender, ContactMessage, VerifiedSender
 from .geography import Commune, Departement, Region, normalize_place_name
 from .moderation import TerritoryApprovalTask
@@ -32,6 +33,7 @@ __all__ = [
     "SearchFilter",
     "Sector",
     "TerritoryApprovalTask",
+    "TerritoryLogEntry",
     "VerifiedSender",
     "normalize_place_name",
 ]
