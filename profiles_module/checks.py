@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .conf import DEFAULTS, AppSettings
+from .conf import DEFAULTS, MAY_BE_ZERO, AppSettings
 
 
 @register()
@@ -11,11 +11,12 @@ def check_settings(app_configs, **kwargs):
     for name, default in DEFAULTS.items():
         full_name = AppSettings.prefix + name
         value = getattr(settings, full_name, default)
-        if not isinstance(value, int) or value <= 0:
+        minimum, kind = (0, "non-negative") if name in MAY_BE_ZERO else (1, "positive")
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             errors.append(
                 Error(
-                    f"{full_name} must be a positive integer, got {value!r}.",
-                    hint=f"Remove it to use the default ({default}) or set a positive integer.",
+                    f"{full_name} must be a {kind} integer, got {value!r}.",
+                    hint=f"Remove it to use the default ({default}) or set a {kind} integer.",
                     id="profiles_module.E001",
                 )
             )

@@ -57,7 +57,16 @@ DEFAULTS = {
     "CONTACT_OVERALL_PER_HOUR": 200,
     # Days the "block this sender" and "report abuse" links of a relayed message work.
     "CONTACT_ACTION_LINK_DAYS": 90,
+    # Reverse proxies in front of the site that append the address they saw to
+    # X-Forwarded-For. 0: visitors connect directly and REMOTE_ADDR is theirs. Behind one
+    # proxy, REMOTE_ADDR is the proxy's for everyone, so every per-IP limit above would
+    # count all visitors together. Entries further left than the proxies' own are
+    # whatever the client sent and are never trusted.
+    "TRUSTED_PROXIES": 0,
 }
+
+# Settings for which 0 is meaningful; every other one must be positive.
+MAY_BE_ZERO = {"TRUSTED_PROXIES"}
 
 
 class AppSettings:

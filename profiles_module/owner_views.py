@@ -39,6 +39,15 @@ Purpose = tokens.Purpose
 
 
 def client_ip(request):
+    """The visitor's address for the rate limits: REMOTE_ADDR, or behind PROFILES_TRUSTED_PROXIES
+    reverse proxies the address the outermost of them saw in X-Forwarded-For."""
+    proxies = app_settings.TRUSTED_PROXIES
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [address for address in forwarded if address]
+    if proxies and forwarded:
+        # Each proxy appends what it saw: the last `proxies` entries are theirs; anything
+        # before is the client's own claim.
+        return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -156,6 +156,36 @@ def test_one_past_the_limit_per_ip_is_429(client, profile):
     assert post(client, profile, ip="203.0.113.6").status_code == 302
 
 
+def post_via_proxy(client, profile, forwarded_for):
+    """A post through one reverse proxy (127.0.0.1) that appended the visitor's address."""
+    data = {
+        "sender_name": "Sacha",
+        "sender_address": SENDER,
+        "message": "Bonjour, nous cherchons aussi près de Saint-Étienne.",
+        "website": "",
+        "form_token": form_token(profile),
+    }
+    url = reverse("profiles_module:contact", args=[profile.uid])
+    return client.post(url, data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+@override_settings(PROFILES_CONTACT_PER_IP_PER_HOUR=2, PROFILES_TRUSTED_PROXIES=1)
+def test_behind_a_proxy_the_limit_per_ip_counts_each_visitor_not_the_proxy(client, profile):
+    assert post_via_proxy(client, profile, "203.0.113.5").status_code == 302
+    assert post_via_proxy(client, profile, "203.0.113.5").status_code == 302
+    # What the client itself put in the header (left of the proxy's entry) changes nothing.
+    assert post_via_proxy(client, profile, "10.9.9.9, 203.0.113.5").status_code == 429
+    # Another visitor behind the same proxy is not limited.
+    assert post_via_proxy(client, profile, "203.0.113.6").status_code == 302
+
+
+@override_settings(PROFILES_CONTACT_PER_IP_PER_HOUR=2)
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(client, profile):
+    for forged in ("203.0.113.5", "203.0.113.6"):
+        assert post_via_proxy(client, profile, forged).status_code == 302
+    assert post_via_proxy(client, profile, "203.0.113.7").status_code == 429
+
+
 def test_default_limits():
     from profiles_module.conf import app_settings
 
