@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 
 from . import tokens
@@ -18,6 +18,8 @@ from .conf import app_settings
 from .models import ContactMessage, OutgoingEmail, ProfileEvent
 
 Event = ProfileEvent.Kind
+# Links and buttons of the emails, unless a partner's colour (checked readable on white).
+LINK_COLOUR = "#0b5d50"
 
 
 def root_url(profile):
@@ -30,12 +32,48 @@ def root_url(profile):
     return getattr(settings, "WAGTAILADMIN_BASE_URL", "")
 
 
+def partner_frame(profile):
+    """The partner whose embedded pages the fiche was published through (not on its own
+    Site, whose hostname root_url gives already), or None."""
+    partner = profile.partner
+    if partner is None or (partner.site_id and partner.site_id == profile.site_id):
+        return None
+    return partner
+
+
 def link(profile, name, *args, query=""):
-    return root_url(profile) + reverse(f"profiles_module:{name}", args=args) + query
+    """An absolute link of a profile's email. A fiche published in a partner's frame gets
+    links into that partner's pages (its layout, its territory), whether the email is sent
+    during the request or months later by the lifecycle: the script prefix of the moment
+    (an embedded request's) is replaced by the fiche's own."""
+    from .embed import embed_prefix
+
+    partner = partner_frame(profile)
+    current = get_script_prefix()
+    set_script_prefix("/" + embed_prefix(partner) if partner else "/")
+    try:
+        path = reverse(f"profiles_module:{name}", args=args)
+    finally:
+        set_script_prefix(current)
+    return root_url(profile) + path + query
+
+
+def partner_branding(profile):
+    """The partner's name, colour and logo for the emails of a fiche attributed to it."""
+    partner = profile.partner
+    if partner is None:
+        return {}
+    logo_url = ""
+    if partner.logo is not None:
+        logo_url = partner.logo.get_rendition("height-48").url
+        if logo_url.startswith("/"):  # media on this site: emails need absolute URLs
+            logo_url = root_url(profile) + logo_url
+    return {"partner": partner, "partner_logo_url": logo_url, "link_colour": partner.colour}
 
 
 def render_email(name, context, language):
     """(subject, text, html) of the email `name`, in `language`."""
+    context = {"link_colour": LINK_COLOUR} | context
     with translation.override(language):
         subject = render_to_string(f"profiles_module/emails/{name}_subject.txt", context)
         text = render_to_string(f"profiles_module/emails/{name}.txt", context)
@@ -58,7 +96,7 @@ def get_email_context(profile, name, now):
         "manage_url": link(profile, "owner_link", raw),
         "still_looking_url": link(profile, "owner_link", raw, query="?action=still-looking"),
         "manage_link_days": app_settings.MANAGE_LINK_DAYS,
-    }
+    } | partner_branding(profile)
 
 
 def store_email(profile, name, *, recipient, context, language, now, reply_to=""):
