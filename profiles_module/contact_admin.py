@@ -3,8 +3,10 @@
 Recipients report a message with the link of their email (contact_views.report_abuse);
 editors read the reports here and mark them handled. Reports are never added in the
 admin. Neither the sender's nor the recipient's address is shown unless the user holds
-`profiles_module.view_private_details`, like the profiles' private fields. Registered
-in wagtail_hooks.py.
+`profiles_module.view_private_details`, like the profiles' private fields. Partner
+editors see only the reports of their territory (permissions.abuse_reports_for), like
+the fiches: the listing, its exports and every view of one report. Registered in
+wagtail_hooks.py.
 """
 
 from django.template.defaultfilters import linebreaksbr
@@ -18,17 +20,26 @@ from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import AbuseReport
+from .permissions import (
+    TerritoryPermissionPolicy,
+    abuse_reports_for,
+    editor_can_see_report,
+    guard_object_views,
+)
 
 PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
 
 
-class AbuseReportPermissionPolicy(ModelPermissionPolicy):
+class AbuseReportPermissionPolicy(TerritoryPermissionPolicy):
     """Django's model permissions, except that nobody adds (or copies) a report: they
-    come from the recipients' links only."""
+    come from the recipients' links only. For partner editors, only the reports of their
+    territory, as for the fiches."""
+
+    can_see = staticmethod(editor_can_see_report)
+    scope = staticmethod(abuse_reports_for)
 
     def user_has_permission(self, user, action):
         if action == "add":
@@ -85,6 +96,16 @@ def report_details(report, user):
 
 
 class AbuseReportIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        # Here, not in a get_queryset of the viewset: ModelViewSet (unlike SnippetViewSet)
+        # never calls that. Partner editors list and export their territory's reports only.
+        queryset = (
+            super()
+            .get_base_queryset()
+            .select_related("message", "message__recipient", "message__page")
+        )
+        return abuse_reports_for(self.request.user, queryset)
+
     @cached_property
     def columns(self):
         title_class = self._get_title_column_class(TitleColumn)
@@ -180,8 +201,10 @@ class AbuseReportViewSet(ModelViewSet):
     ordering = ["-created_at"]
     form_fields = ["status"]
 
-    def get_queryset(self, request):
-        return AbuseReport.objects.select_related("message", "message__recipient", "message__page")
+    def get_urlpatterns(self):
+        # Every view of one report (edit, inspect, history, usage, delete…) answers 404
+        # to a partner editor when the report is outside their territory.
+        return guard_object_views(super().get_urlpatterns(), self.model, editor_can_see_report)
 
     def get_edit_handler(self):
         return ObjectList(

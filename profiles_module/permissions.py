@@ -58,42 +58,50 @@ def editor_can_see(user, profile):
 
 
 class TerritoryPermissionPolicy(ModelPermissionPolicy):
-    """Django's model permissions, and for partner editors only the fiches of their
-    territory (for instance checks: bulk actions, delete, preview, copy)."""
+    """Django's model permissions, and for partner editors only the objects of their
+    territory (for instance checks: bulk actions, delete, preview, copy). Fiches by
+    default; a subclass names its own `can_see(user, instance)` and `scope(user, queryset)`."""
+
+    can_see = staticmethod(editor_can_see)
+
+    @staticmethod
+    def scope(user, queryset):
+        return scope_to_editor(queryset, user)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and editor_can_see(user, instance)
+        return self.user_has_permission(user, action) and self.can_see(user, instance)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions) and editor_can_see(user, instance)
+        return self.user_has_any_permission(user, actions) and self.can_see(user, instance)
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not self.user_has_any_permission(user, actions):
             return self.model.objects.none()
-        return scope_to_editor(self.model.objects.all(), user)
+        return self.scope(user, self.model.objects.all())
 
     def users_with_any_permission_for_instance(self, actions, instance):
         users = self.users_with_any_permission(actions)
-        # Editors whose partners' territory misses the fiche are left out; they are
+        # Editors whose partners' territory misses the object are left out; they are
         # few, so this is done in Python.
-        return users.filter(pk__in=[u.pk for u in users if editor_can_see(u, instance)])
+        return users.filter(pk__in=[u.pk for u in users if self.can_see(u, instance)])
 
 
-def guard_object_views(urlpatterns, model):
+def guard_object_views(urlpatterns, model, can_see=editor_can_see):
     """Wrap every admin view of one object (a `pk` in its URL) so that it answers 404
     when the object is outside the user's territory. Done on the URLs rather than view
-    by view, so that no view of a fiche (present or future Wagtail ones) is forgotten."""
+    by view, so that no view of a fiche (present or future Wagtail ones) is forgotten.
+    `can_see(user, instance)` decides; fiches by default, see editor_can_see_report."""
     for pattern in urlpatterns:
         if "pk" in pattern.pattern.regex.groupindex:
-            pattern.callback = _territory_guard(pattern.callback, model)
+            pattern.callback = _territory_guard(pattern.callback, model, can_see)
     return urlpatterns
 
 
-def _territory_guard(view, model):
+def _territory_guard(view, model, can_see=editor_can_see):
     @wraps(view)
     def guarded(request, *args, **kwargs):
         instance = model.objects.filter(pk=unquote(str(kwargs["pk"]))).first()
-        if instance is not None and not editor_can_see(request.user, instance):
+        if instance is not None and not can_see(request.user, instance):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -133,3 +141,26 @@ def contact_messages_for(user, queryset):
         Q(departement_code__in=list(departements))
         | Q(departement_code="", region_code__in=list(regions))
     )
+
+
+def abuse_reports_for(user, queryset):
+    """Abuse reports a user may see and handle: for partner editors, those about a
+    message to a fiche of their territory (the fiches they look after, whatever the
+    fiche's sectors were when the message was written). Once the fiche is erased, the
+    territory stored with the message decides, as for the statistics
+    (contact_messages_for). Messages to a contact block's fixed address store no
+    territory, so their reports stay with the national team."""
+    territory = editor_territory(user)
+    if territory is None:
+        return queryset
+    from .models import ContactMessage, Profile
+
+    fiches = scope_to_editor(Profile.objects.all(), user)
+    without_fiche = contact_messages_for(user, ContactMessage.objects.filter(recipient=None))
+    return queryset.filter(Q(message__recipient__in=fiches) | Q(message__in=without_fiche))
+
+
+def editor_can_see_report(user, report):
+    if editor_territory(user) is None:
+        return True
+    return abuse_reports_for(user, type(report).objects.filter(pk=report.pk)).exists()

@@ -3,8 +3,9 @@
 Wagtail's site history report lists the entries of every registered log entry model,
 filtered by that model's `viewable_by_user`, which only checks model permissions: a
 partner editor (who may change fiches) would see every fiche's history, public names
-included. This proxy reads the same table as ModelLogEntry and also drops the entries of
-fiches outside the user's territory; wagtail_hooks puts it in ModelLogEntry's place.
+included, and every abuse report's. This proxy reads the same table as ModelLogEntry and
+also drops the entries of fiches and reports outside the user's territory; wagtail_hooks
+puts it in ModelLogEntry's place.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,20 +17,24 @@ from wagtail.models.audit_log import ModelLogEntryManager
 
 class TerritoryLogEntryManager(ModelLogEntryManager):
     def viewable_by_user(self, user):
-        from ..permissions import editor_territory, scope_to_editor
+        from ..permissions import abuse_reports_for, editor_territory, scope_to_editor
+        from .contact import AbuseReport
         from .profiles import Profile
 
         entries = super().viewable_by_user(user)
         if editor_territory(user) is None:
             return entries
-        # object_id is text on log entries (it serves every model), hence the cast.
-        visible = (
-            scope_to_editor(Profile.objects.all(), user)
-            .annotate(text_pk=Cast("pk", CharField()))
-            .values("text_pk")
-        )
-        profile_type = ContentType.objects.get_for_model(Profile)
-        return entries.filter(~Q(content_type=profile_type) | Q(object_id__in=visible))
+        # The models whose objects a partner editor sees only within its territory.
+        limited = [
+            (Profile, scope_to_editor(Profile.objects.all(), user)),
+            (AbuseReport, abuse_reports_for(user, AbuseReport.objects.all())),
+        ]
+        for model, visible in limited:
+            # object_id is text on log entries (it serves every model), hence the cast.
+            visible_ids = visible.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+            content_type = ContentType.objects.get_for_model(model)
+            entries = entries.filter(~Q(content_type=content_type) | Q(object_id__in=visible_ids))
+        return entries
 
 
 class TerritoryLogEntry(ModelLogEntry):

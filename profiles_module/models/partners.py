@@ -194,14 +194,19 @@ class Partner(ClusterableModel):
 
 
 # What a partner's editors may do: in the admin, on the fiches of their territory only
-# (see permissions.py), and see the contact statistics of that territory. Never the
-# private details: addresses stay with the relay and the national administrators.
+# (see permissions.py), see the contact statistics of that territory and handle the abuse
+# reports about messages to its fiches. Never the private details: addresses stay with
+# the relay and the national administrators. Migration 0014 gave the abuse report
+# permissions to the groups created before: update existing groups likewise when
+# changing this list.
 PARTNER_GROUP_PERMISSIONS = [
     ("wagtailadmin", "admin", "access_admin"),
     ("profiles_module", "profile", "view_profile"),
     ("profiles_module", "profile", "change_profile"),
     ("profiles_module", "profile", "publish_profile"),
     ("profiles_module", "contactmessage", "view_contact_statistics"),
+    ("profiles_module", "abusereport", "view_abusereport"),
+    ("profiles_module", "abusereport", "change_abusereport"),
 ]
 
 
