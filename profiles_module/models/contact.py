@@ -6,6 +6,7 @@ when, status) stays for history and statistics. Neither address is ever shown on
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,11 @@ class ContactMessage(models.Model):
         verbose_name = _("contact message")
         verbose_name_plural = _("contact messages")
         permissions = [("view_contact_statistics", _("Can see the contact statistics"))]
+        indexes = [
+            # The owner's history and the sender's pending messages look a sender up
+            # with sender_email__iexact, which PostgreSQL runs as UPPER(sender_email).
+            models.Index(Upper("sender_email"), name="contact_sender_email_upper"),
+        ]
 
     def __str__(self):
         return f"{self.recipient_uid} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
