@@ -5,7 +5,9 @@
 Without it the pages still work, always in the host's layout (no embed mode).
 """
 
-from .embed import is_embedded, layout_template, partner_of
+from functools import partial
+
+from .embed import is_embedded, layout_template, national_url, partner_of
 
 
 def embed(request):
@@ -14,4 +16,7 @@ def embed(request):
         # The pages extend {{ profiles_layout }}: the embed layout or the host's base.html.
         "profiles_layout": layout_template(request),
         "embed_partner": partner_of(request) if embedded else None,
+        # A callable: templates call it, and only the pages that link out of a partner's
+        # pages pay for it (a partner site's lookup).
+        "profiles_national_url": partial(national_url, request),
     }

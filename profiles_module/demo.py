@@ -23,7 +23,17 @@ from wagtail.search.backends import get_search_backend
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from .conf import app_settings
-from .models import Commune, ContactMessage, Departement, Profile, ProfileOption, Region, Sector
+from .forms import TerritoryLimit
+from .models import (
+    Commune,
+    ContactMessage,
+    Departement,
+    Partner,
+    Profile,
+    ProfileOption,
+    Region,
+    Sector,
+)
 from .models.profiles import AgeBand, Composition, HiddenReason, ProfileKind
 
 # RFC 2606 reserves .invalid: mail sent there can never reach anyone.
@@ -43,6 +53,9 @@ ACTIVITY_DAYS = {
     "hidden": (372, 660),
 }
 AWAITING_DAYS = 6
+# The share of the fiches of a partner's territory published through its embedded pages
+# or its own site (attributed to it), when the partner exists at seeding time.
+PARTNER_SHARE = 0.3
 M2M_FIELDS = {
     "project_kinds": ProfileOption.Category.PROJECT_KIND,
     "steps": ProfileOption.Category.STEP,
@@ -429,6 +442,11 @@ class Geography:
         for category, weights in OPTION_WEIGHTS.items():
             options = ProfileOption.objects.filter(category=category).order_by("sort_order", "slug")
             self.options[category] = [(o, weights.get(o.slug, 1)) for o in options]
+        # The partners' territories, as their publication forms limit the sectors; by
+        # slug, a stable order.
+        partners = Partner.objects.prefetch_related("regions", "departements").order_by("slug")
+        limits = (TerritoryLimit.of(partner) for partner in partners)
+        self.partners = [limit for limit in limits if limit is not None]
 
 
 class DemoProfiles:
@@ -482,7 +500,21 @@ class DemoProfiles:
         point = geosgeometry_str_to_struct(profile.location)
         profile.longitude = float(point["x"]) if point else None
         profile.latitude = float(point["y"]) if point else None
+        # Drawn last: whether partners exist changes nothing else of the profile.
+        profile.partner = self.partner(sectors)
         return DemoProfile(profile, sectors, options)
+
+    def partner(self, sectors):
+        """A partner through whose pages the fiche was published, or None: some fiches
+        whose every sector lies in a partner's territory (its form accepts only those)."""
+        partners = [
+            limit.partner
+            for limit in self.geo.partners
+            if all(limit.contains(sector.kind, sector.place) for sector in sectors)
+        ]
+        if partners and self.rng.random() < PARTNER_SHARE:
+            return self.rng.choice(partners)
+        return None
 
     def household(self, kind):
         rng = self.rng

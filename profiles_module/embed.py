@@ -67,6 +67,20 @@ def territory_for(request, territory=None):
     return territory if partner is None else territory & partner.get_territory()
 
 
+def national_url(request):
+    """The national site's home page, for a link out of a partner's pages ("" elsewhere)."""
+    partner = partner_of(request)
+    if partner is None:
+        return ""
+    if is_embedded(request):
+        # This same site without the embed prefix, which ends the frame's script prefix.
+        return request.build_absolute_uri(get_script_prefix().removesuffix(embed_prefix(partner)))
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return f"{site.root_url}/" if site is not None and site.pk != partner.site_id else ""
+
+
 def frame_ancestors(partner):
     return "frame-ancestors " + (" ".join(partner.origins) or "'none'")
 

@@ -1,7 +1,8 @@
 """Public forms: publish a profile, edit it as its owner, change the address, ask for a link.
 
 Validation stays on the model (validators, Profile.clean, Sector.clean): these forms only
-choose the fields and add the consents.
+choose the fields and add the consents, and on a partner's pages keep the wished sectors
+in its territory (TerritoryLimit), a rule of where the form is shown, not of the profile.
 """
 
 import time
@@ -9,11 +10,12 @@ import time
 from django import forms
 from django.core import signing
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import ClusterForm
 
-from .models import Commune, Profile, ProfileOption, Sector
+from .models import Commune, Departement, Profile, ProfileOption, Region, Sector
 from .validators import CONTROL_RE, validate_plain_text, validate_single_line
 from .widgets import CommuneAutocompleteWidget
 
@@ -71,7 +73,111 @@ FIELDSETS = [
     (_("Presentation"), ["presentation", "photo", "national_project_url"]),
 ]
 
+
+class SectorForm(ClusterForm):
+    """One wished sector. On a partner's pages ProfileForm sets `limit` (a TerritoryLimit)."""
+
+    limit = None
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        # The kinds are named like the fields of their place.
+        place = cleaned.get(kind) if kind in Sector.Kind.values else None
+        if self.limit is not None and place is not None and not self.limit.allows(self, place):
+            self.add_error(kind, self.limit.error())
+            # add_error drops the place, and Sector.clean would then add "Choose the place
+            # of this sector" too: the form is invalid anyway, keep it for the model.
+            cleaned[kind] = place
+        return cleaned
+
+
+class TerritoryLimit:
+    """The wished sectors a partner's form accepts (its embedded pages, its own site):
+    communes and départements of its territory, and the régions it covers whole.
+
+    A sector already stored elsewhere (published on the national site, or set by an
+    editor) may stay as it is: only a new or changed place is refused.
+    """
+
+    SUGGESTIONS_URL_NAME = "profiles_module:publish_communes"
+
+    def __init__(self, partner):
+        territory = partner.get_territory()
+        self.partner = partner
+        self.region_ids = set(territory.region_ids)
+        self.departement_ids = set(territory.departements_queryset().values_list("pk", flat=True))
+
+    @classmethod
+    def of(cls, partner):
+        """The limit of a partner's forms, or None (no partner, or all of France)."""
+        if partner is None or partner.get_territory().everywhere:
+            return None
+        return cls(partner)
+
+    @cached_property
+    def label(self):
+        """Its régions, then its départements outside them: "Auvergne-Rhône-Alpes, Jura (39)"."""
+        regions = Region.objects.filter(pk__in=self.region_ids).order_by("name")
+        departements = (
+            Departement.objects.filter(pk__in=self.partner.get_territory().departement_ids)
+            .exclude(region_id__in=self.region_ids)
+            .order_by("code")
+        )
+        return ", ".join([region.name for region in regions] + [str(d) for d in departements])
+
+    def error(self):
+        return forms.ValidationError(
+            _(
+                "%(partner)s covers %(territory)s. For a sector elsewhere, publish your "
+                "profile on the national site."
+            ),
+            code="outside_territory",
+            params={"partner": self.partner.name, "territory": self.label},
+        )
+
+    def contains(self, kind, place):
+        """Whether a sector of this kind around this place lies in the territory."""
+        if kind == Sector.Kind.REGION:
+            return place.pk in self.region_ids
+        if kind == Sector.Kind.DEPARTEMENT:
+            return place.pk in self.departement_ids
+        return place.departement_id in self.departement_ids
+
+    def allows(self, form, place):
+        """Whether a sector form may keep this place: in the territory, or unchanged."""
+        kind = form.cleaned_data["kind"]
+        stored = form.instance
+        if stored.pk and stored.kind == kind and getattr(stored, f"{kind}_id") == place.pk:
+            return True
+        return self.contains(kind, place)
+
+    def apply(self, form):
+        """Offer only the places of the territory in a sector form (and its stored place,
+        so that it still shows), pre-selected when there is only one."""
+        form.limit = self
+        stored = form.instance
+        departements = self.departement_ids | ({stored.departement_id} - {None})
+        regions = self.region_ids | ({stored.region_id} - {None})
+        form.fields["departement"].queryset = Departement.objects.filter(pk__in=departements)
+        form.fields["region"].queryset = Region.objects.filter(pk__in=regions)
+        if not regions:
+            form.fields["kind"].choices = [
+                choice for choice in Sector.Kind.choices if choice[0] != Sector.Kind.REGION
+            ]
+        if stored.pk is None and not form.empty_permitted:
+            # Only in the sector that must be filled in: in an optional one, a pre-selected
+            # place left out of the POST would count as a change, hence as a sector.
+            # form.initial, not the field's: a new sector's initial holds None for each.
+            if len(self.departement_ids) == 1:
+                form.initial["departement"] = next(iter(self.departement_ids))
+            if len(self.region_ids) == 1:
+                form.initial["region"] = next(iter(self.region_ids))
+        form.fields["commune"].widget.url_name = self.SUGGESTIONS_URL_NAME
+
+
 SECTOR_FORMSET = {
+    "form": SectorForm,
     "fields": ["kind", "commune", "radius_km", "departement", "region"],
     "widgets": {
         "kind": forms.RadioSelect,
@@ -98,7 +204,11 @@ class ErrorSummaryMixin:
 
 
 class ProfileForm(ErrorSummaryMixin, ClusterForm):
-    """The profile as its owner edits it: every public criterion and the news consent."""
+    """The profile as its owner edits it: every public criterion and the news consent.
+
+    `partner`: the partner whose embedded pages or own site show the form, if any; the
+    wished sectors are then limited to its territory (TerritoryLimit).
+    """
 
     fieldsets = FIELDSETS
 
@@ -129,8 +239,9 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             "news_consent": _("Optional. You can withdraw it at any time."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sector_limit = TerritoryLimit.of(partner)
         categories = {
             "project_kinds": ProfileOption.Category.PROJECT_KIND,
             "steps": ProfileOption.Category.STEP,
@@ -159,6 +270,8 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             form.fields["radius_km"].choices = Sector.RADIUS_CHOICES
             form.fields["departement"].empty_label = _("Choose a département")
             form.fields["region"].empty_label = _("Choose a région")
+            if self.sector_limit is not None:
+                self.sector_limit.apply(form)
 
     def clean(self):
         cleaned = super().clean()

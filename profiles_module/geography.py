@@ -95,14 +95,18 @@ def load_geography():
     return report
 
 
-def search_communes(text, limit=10):
+def search_communes(text, limit=10, territory=None):
     """Communes matching a name or postal code: the exact name, then the most populated.
 
     Insensitive to accents, case, hyphens and "St"/"Saint". A name matches from its
     start ("saint et" → Saint-Étienne) or from any later word ("malo" → Saint-Malo).
+    `territory` (a search.Territory; None or empty: all of France) limits them to its
+    départements.
     """
     text = text.strip()[:100]
     communes = Commune.objects.only("id", "name", "postal_codes", "insee_code")
+    if territory is not None and not territory.everywhere:
+        communes = communes.filter(departement__in=territory.departements_queryset().values("pk"))
     if text.isdigit():
         if len(text) < 2:
             return []

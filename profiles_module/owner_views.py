@@ -14,20 +14,21 @@ from django.contrib import messages
 from django.core import serializers
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import lifecycle, tokens
 from .conf import app_settings
 from .contact_history import history, history_data
-from .embed import partner_of
+from .embed import partner_of, territory_for
 from .forms import DeleteForm, EmailChangeForm, LinkRequestForm, ProfileForm
+from .geography import search_communes
 from .models import Profile, ProfileEvent
 
 Event = ProfileEvent.Kind
@@ -118,9 +119,11 @@ def serve_publish_page(page, request):
     if request.method == "GET" and request.GET.get("sent"):
         return TemplateResponse(request, "profiles_module/publish/thanks.html", context)
     form_class = page.get_form_class()
+    # On a partner's embedded form or own site, the sectors stay in its territory.
+    partner = partner_of(request)
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES, partner=partner)
         if over_limit("submit-ip", client_ip(request), app_settings.SUBMISSIONS_PER_IP):
             context["rate_limited"] = True
             status = 429
@@ -129,7 +132,7 @@ def serve_publish_page(page, request):
                 handle_submission(page, request, form)
             return HttpResponseRedirect(page.get_url(request) + "?sent=1")
     else:
-        form = form_class()
+        form = form_class(partner=partner)
     context["form"] = form
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
@@ -153,6 +156,34 @@ def handle_submission(page, request, form):
         site=site,
         language=current_language(),
         news_consent=form.cleaned_data.get("news_consent", False),
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=24 * 60 * 60)
+def publish_communes(request):
+    """Communes for the wished sectors of the publish and edit forms: ?q=saint etienne.
+
+    The same answer as views.commune_autocomplete, limited to the partner's territory
+    on its embedded pages and its own site (TerritoryLimit points those forms here).
+    """
+    query = request.GET.get("q", "").strip()[:100]
+    communes = search_communes(
+        query, limit=app_settings.AUTOCOMPLETE_LIMIT, territory=territory_for(request)
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": commune.pk,
+                    "insee_code": commune.insee_code,
+                    "name": commune.name,
+                    "postal_codes": commune.postal_codes.split(),
+                    "label": commune.label_for_postal_code(query),
+                }
+                for commune in communes
+            ]
+        }
     )
 
 
@@ -281,7 +312,9 @@ def manage(request, profile):
 @owner_required
 def manage_edit(request, profile):
     current = profile.get_latest_revision_as_object()
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=current)
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=current, partner=partner_of(request)
+    )
     if request.method == "POST" and form.is_valid():
         lifecycle.save_owner_edit(form.save(commit=False))
         messages.success(request, _("Your profile is saved."))

@@ -13,8 +13,15 @@ from wagtail.search.backends import get_search_backend
 
 from profiles_module import lifecycle
 from profiles_module.demo import DemoProfiles, Geography
-from profiles_module.models import Commune, OutgoingEmail, Profile, ProfileOption, Sector
-from tests.factories import make_profile
+from profiles_module.models import (
+    Commune,
+    OutgoingEmail,
+    Profile,
+    ProfileOption,
+    Region,
+    Sector,
+)
+from tests.factories import make_partner, make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +86,7 @@ def test_adds_the_requested_number_of_profiles_with_their_sectors():
     assert kinds["household"] > 0.7 * 150 and len(kinds) > 1
     assert 0.85 * 150 < Profile.objects.filter(live=True).count() < 150
     assert "Added 150 demo profiles" in out and "--seed 7" in out
+    assert not Profile.objects.filter(partner__isnull=False).exists()  # no partner yet
     assert "[" + "#" * 30 + "] 150/150 profiles" in err
 
     seed_demo(30, seed=8)
@@ -159,6 +167,25 @@ def test_sectors_are_mostly_around_a_commune_where_people_live():
     )
     # Uniformly drawn communes would have a median population of about 450.
     assert sorted(populations)[len(populations) // 2] > 5000
+
+
+def test_some_fiches_of_a_partner_territory_are_attributed_to_it():
+    """As in `make run`, where the demo partner exists before the profiles are seeded."""
+    partner = make_partner(
+        slug="aura", name="Habitat participatif AURA", departements=(), regions=("84",)
+    )
+    aura = Region.objects.get(code="84")
+
+    seed_demo(300)
+
+    attributed = Profile.objects.filter(partner=partner)
+    assert attributed.exists()
+    # Only fiches its form would have accepted: every sector in the région.
+    assert not (
+        Sector.objects.filter(profile__partner=partner).exclude(territory_region=aura).exists()
+    )
+    # And only some of them: others were published on the national site.
+    assert Profile.objects.filter(partner=None, sectors__territory_region=aura).exists()
 
 
 def test_the_same_seed_gives_the_same_profiles():
