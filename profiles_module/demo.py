@@ -25,6 +25,7 @@ from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 from .conf import app_settings
 from .forms import TerritoryLimit
 from .models import (
+    AbuseReport,
     Commune,
     ContactMessage,
     Departement,
@@ -1014,4 +1015,39 @@ def create_demo_contacts(count=DEMO_CONTACTS, *, now=None, seed="demo-contacts")
             )
         )
     ContactMessage.objects.bulk_create(messages)
+    report_demo_messages(messages, rng, now)
     return len(messages)
+
+
+REPORT_COMMENTS = [
+    "Ce message propose d'acheter un terrain, c'est de la publicité.",
+    "La personne m'a déjà écrit trois fois alors que j'ai répondu non.",
+    "",
+]
+
+
+def report_demo_messages(messages, rng, now):
+    """Abuse reports on a few recent messages (texts not erased yet), so that the editors'
+    Signalements screen has something to handle: one in each partner's territory (its
+    editors see it), one elsewhere that only the national team sees."""
+    recent = sorted((m for m in messages if m.body), key=lambda m: m.created_at, reverse=True)
+    chosen = []
+    for partner in Partner.objects.prefetch_related("regions", "departements"):
+        regions = {region.code for region in partner.regions.all()}
+        departements = {departement.code for departement in partner.departements.all()}
+        inside = [
+            m for m in recent if m.region_code in regions or m.departement_code in departements
+        ]
+        if inside:
+            chosen.append(rng.choice(inside[:5]))
+    outside = [m for m in recent if m.region_code not in {c.region_code for c in chosen}]
+    if outside:
+        chosen.append(rng.choice(outside[:5]))
+    AbuseReport.objects.bulk_create(
+        AbuseReport(
+            message=message,
+            comment=REPORT_COMMENTS[number % len(REPORT_COMMENTS)],
+            created_at=min(now, message.created_at + timedelta(hours=rng.randint(2, 48))),
+        )
+        for number, message in enumerate(dict.fromkeys(chosen))
+    )

@@ -518,6 +518,27 @@ def test_statistics_queries_do_not_grow_with_the_data(admin_client):
 # --- the demo
 
 
+def test_demo_reports_give_each_partner_one_in_its_territory_and_one_national():
+    from profiles_module.models import AbuseReport
+    from tests.factories import make_partner
+
+    today = timezone.now().date()
+    create_demo_profiles(60, seed=11, reference_date=today, index=False)
+    now = datetime.combine(today, time(), tzinfo=UTC)
+    # A partner over the région most demo messages go to, before the messages exist.
+    create_demo_contacts(now=now)
+    codes = list(ContactMessage.objects.values_list("region_code", flat=True))
+    region = max(set(codes), key=codes.count)
+    ContactMessage.objects.all().delete()
+    make_partner(departements=(), regions=(region,))
+    create_demo_contacts(now=now)
+
+    reports = list(AbuseReport.objects.select_related("message"))
+    assert len(reports) == 2
+    assert {report.message.region_code == region for report in reports} == {True, False}
+    assert all(report.message.body and report.created_at <= now for report in reports)
+
+
 def test_demo_contacts_fill_the_statistics(admin_client):
     today = timezone.now().date()
     create_demo_profiles(60, seed=11, reference_date=today, index=False)
