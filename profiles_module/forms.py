@@ -100,8 +100,6 @@ class TerritoryLimit:
     editor) may stay as it is: only a new or changed place is refused.
     """
 
-    SUGGESTIONS_URL_NAME = "profiles_module:publish_communes"
-
     def __init__(self, partner):
         territory = partner.get_territory()
         self.partner = partner
@@ -173,7 +171,6 @@ class TerritoryLimit:
                 form.initial["departement"] = next(iter(self.departement_ids))
             if len(self.region_ids) == 1:
                 form.initial["region"] = next(iter(self.region_ids))
-        form.fields["commune"].widget.url_name = self.SUGGESTIONS_URL_NAME
 
 
 SECTOR_FORMSET = {

@@ -14,21 +14,20 @@ from django.contrib import messages
 from django.core import serializers
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import lifecycle, tokens
 from .conf import app_settings
 from .contact_history import history, history_data
-from .embed import partner_of, territory_for
+from .embed import partner_of
 from .forms import DeleteForm, EmailChangeForm, LinkRequestForm, ProfileForm
-from .geography import search_communes
 from .models import Profile, ProfileEvent
 
 Event = ProfileEvent.Kind
@@ -156,34 +155,6 @@ def handle_submission(page, request, form):
         site=site,
         language=current_language(),
         news_consent=form.cleaned_data.get("news_consent", False),
-    )
-
-
-@require_GET
-@cache_control(public=True, max_age=24 * 60 * 60)
-def publish_communes(request):
-    """Communes for the wished sectors of the publish and edit forms: ?q=saint etienne.
-
-    The same answer as views.commune_autocomplete, limited to the partner's territory
-    on its embedded pages and its own site (TerritoryLimit points those forms here).
-    """
-    query = request.GET.get("q", "").strip()[:100]
-    communes = search_communes(
-        query, limit=app_settings.AUTOCOMPLETE_LIMIT, territory=territory_for(request)
-    )
-    return JsonResponse(
-        {
-            "results": [
-                {
-                    "id": commune.pk,
-                    "insee_code": commune.insee_code,
-                    "name": commune.name,
-                    "postal_codes": commune.postal_codes.split(),
-                    "label": commune.label_for_postal_code(query),
-                }
-                for commune in communes
-            ]
-        }
     )
 
 

@@ -6,8 +6,6 @@ app_name = "profiles_module"
 
 urlpatterns = [
     path("communes/", views.commune_autocomplete, name="commune_autocomplete"),
-    # The wished sectors' suggestions: limited to a partner's territory on its pages.
-    path("communes/secteurs/", owner_views.publish_communes, name="publish_communes"),
 ]
 
 # Households: links sent by email and the management pages (owner_views.py).

@@ -17,9 +17,13 @@ from .search import profile_slug, with_public_relations
 @require_GET
 @cache_control(public=True, max_age=24 * 60 * 60)
 def commune_autocomplete(request):
-    """Communes for a name or postal code typed in a form: ?q=saint etienne."""
+    """Communes for a name or postal code typed in a form: ?q=saint etienne. On a
+    partner's embedded pages and its own site, only those of its territory (the map's
+    "around a commune" box and the wished sectors, see forms.TerritoryLimit)."""
     query = request.GET.get("q", "").strip()[:100]
-    communes = search_communes(query, limit=app_settings.AUTOCOMPLETE_LIMIT)
+    communes = search_communes(
+        query, limit=app_settings.AUTOCOMPLETE_LIMIT, territory=territory_for(request)
+    )
     return JsonResponse(
         {
             "results": [

@@ -32,8 +32,6 @@ class CommuneAutocompleteWidget(forms.Widget):
     """
 
     template_name = "profiles_module/widgets/commune_autocomplete.html"
-    # The endpoint of the suggestions (a form may point one field at another).
-    url_name = "profiles_module:commune_autocomplete"
 
     class Media:
         js = ["profiles_module/js/commune-autocomplete.js"]
@@ -47,7 +45,7 @@ class CommuneAutocompleteWidget(forms.Widget):
             commune = Commune.objects.filter(pk=value).first()
         context["widget"]["label"] = commune.label if commune else (value or "")
         context["widget"]["commune_id"] = commune.pk if commune else ""
-        context["widget"]["url"] = reverse(self.url_name)
+        context["widget"]["url"] = reverse("profiles_module:commune_autocomplete")
         return context
 
     def value_from_datadict(self, data, files, name):

@@ -82,8 +82,8 @@ def test_the_embedded_form_offers_only_the_partner_territory(client, partner, pu
     # Its only département, pre-selected; no région kind (it covers none whole).
     assert options(html, "sectors-0-departement") == [(str(loire.pk), True, "Loire (42)")]
     assert kinds(html) == ["commune", "departement"]
-    # The suggestions come from the territory-limited endpoint, in the frame.
-    assert 'data-url="/integration/loire/futurs-voisins/communes/secteurs/"' in html
+    # The suggestions come from the frame's own (territory-limited) endpoint.
+    assert 'data-url="/integration/loire/futurs-voisins/communes/"' in html
     # Said next to the sectors, with a link out of the frame to the national site.
     assert "Habitat participatif Loire" in html and "Loire (42)" in html
     assert '<a href="http://testserver/" target="_blank" rel="noopener">' in html
@@ -102,7 +102,7 @@ def test_a_region_partner_offers_its_region_and_its_departements(client, publish
 
 
 def test_commune_suggestions_are_limited_to_the_territory(client, partner):
-    url = reverse("profiles_module:publish_communes")
+    url = reverse("profiles_module:commune_autocomplete")
 
     def found(path, query):
         return [item["insee_code"] for item in client.get(path, {"q": query}).json()["results"]]
@@ -111,9 +111,8 @@ def test_commune_suggestions_are_limited_to_the_territory(client, partner):
     assert "42218" in found(embedded(url), "saint etienne")
     saints = found(embedded(url), "saint")
     assert saints and all(code.startswith("42") for code in saints)
-    # On the national site the same endpoint, like the map's, covers all of France.
+    # On the national site the same endpoint covers all of France.
     assert "75056" in found(url, "paris")
-    assert "75056" in found(reverse("profiles_module:commune_autocomplete"), "paris")
 
 
 # --- validation
@@ -207,12 +206,12 @@ def test_the_national_site_is_unchanged(client, partner, publish_page):
 def test_a_partner_site_limits_its_form_like_the_frame(client, partner_site, publish_page):
     html = client.get(publish_page.url, HTTP_HOST=PARTNER_HOST).content.decode()
     assert [label for _v, _s, label in options(html, "sectors-0-departement")] == ["Loire (42)"]
-    assert 'data-url="/futurs-voisins/communes/secteurs/"' in html
+    assert 'data-url="/futurs-voisins/communes/"' in html
     assert 'class="site-header"' in html  # its normal layout
     # The national site is the default one.
     assert '<a href="http://localhost/" target="_blank" rel="noopener">' in html
     suggestions = client.get(
-        reverse("profiles_module:publish_communes"), {"q": "paris"}, HTTP_HOST=PARTNER_HOST
+        reverse("profiles_module:commune_autocomplete"), {"q": "paris"}, HTTP_HOST=PARTNER_HOST
     ).json()["results"]
     assert suggestions == []
 
