@@ -46,6 +46,11 @@ class CommuneAutocompleteWidget(forms.Widget):
         context["widget"]["label"] = commune.label if commune else (value or "")
         context["widget"]["commune_id"] = commune.pk if commune else ""
         context["widget"]["url"] = reverse("profiles_module:commune_autocomplete")
+        # The hint, after what the field already points to (its error, set by Django): one
+        # aria-describedby attribute, not two.
+        attrs = context["widget"]["attrs"]
+        hint = f"{attrs.get('id', '')}_hint"
+        attrs["aria-describedby"] = " ".join(filter(None, [attrs.get("aria-describedby"), hint]))
         return context
 
     def value_from_datadict(self, data, files, name):

@@ -216,6 +216,10 @@ def test_a_sector_is_required_and_at_most_three(client, publish_page):
     response = submit(client, publish_page, **{"sectors-0-commune": None})
     assert response.status_code == 200
     assert Profile.objects.count() == 0
+    # The commune box points to its error and to its hint, in one attribute.
+    box = re.search(r'<input[^>]*name="sectors-0-commune_label"[^>]*>', response.content.decode())
+    assert box.group(0).count("aria-describedby") == 1
+    assert 'aria-describedby="id_sectors-0-commune_error id_sectors-0-commune_hint"' in box.group(0)
     data = form_data(**{"sectors-TOTAL_FORMS": "4"})
     departement = Departement.objects.first()
     for index in (1, 2, 3):
