@@ -1,3 +1,4 @@
+import copy
 import re
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
@@ -31,7 +33,13 @@ from .models.profiles import (
     Setting,
     Tenure,
 )
-from .widgets import CommuneSearchWidget, FilterCheckboxes, FilterSelect
+from .widgets import (
+    CommuneSearchWidget,
+    FilterCheckboxes,
+    FilterSelect,
+    FilterTextInput,
+    escape,
+)
 
 
 class ProfileAdminFilterSet(WagtailFilterSet):
@@ -128,6 +136,41 @@ class ProfileSearchForm(forms.Form):
                 data["km"] = str(DEFAULT_KM)
         super().__init__(data, *args, **kwargs)
 
+    def field_html(self, name):
+        """A field with its label, help text and errors, as the map page shows it.
+
+        Written in Python rather than with a template per field, like the widgets
+        (widgets.FilterChoices): the form has some twenty fields and is rendered on
+        every search. The label is written here, not with label_tag (the filters'
+        labels never end with punctuation, so the suffix always applies).
+        """
+        field = self[name]
+        errors = field.errors
+        label = escape(field.label)
+        if field.use_fieldset:
+            control = f"<fieldset><legend>{label}</legend>{field}</fieldset>\n"
+        else:
+            label_for = escape(field.id_for_label)
+            suffix = escape(self.label_suffix)
+            control = f'<label for="{label_for}">{label}{suffix}</label>{field}'
+        help_text = (
+            f'<p class="fv-field__help" id="{escape(field.auto_id)}_helptext">'
+            f"{escape(field.help_text)}</p>"
+            if field.help_text
+            else ""
+        )
+        error = (
+            # The id that Django's aria-describedby on the widget points to.
+            f'<p class="fv-field__error" id="{escape(field.auto_id)}_error">'
+            f"{' '.join(escape(e) for e in errors)}</p>"
+            if errors
+            else ""
+        )
+        css = f"fv-field fv-field--{escape(name)}" + (" fv-field--error" if errors else "")
+        return mark_safe(  # noqa: S308 (every value is escaped, the widget is safe HTML)
+            f'<div class="{css}">\n{control}\n{help_text}\n{error}\n</div>\n'
+        )
+
     def clean_commune(self):
         """An INSEE code (what links carry), or a name or postal code typed without JS."""
         from .geography import search_communes
@@ -177,11 +220,39 @@ class SelectOneOfMany(FilterSelect):
             else ([data[name]] if data.get(name) else [])
         )
 
-    def optgroups(self, name, value, attrs=None):
+    def render_choices(self):
         choices = list(self.choices)
-        if not choices or choices[0][0] != "":
-            self.choices = [("", ANY), *choices]
-        return super().optgroups(name, value, attrs)
+        return choices if choices and choices[0][0] == "" else [("", ANY), *choices]
+
+
+class FieldsOfOneForm(dict):
+    """The fields of a form class made for a single form (ProfileFilterSet.get_form_class):
+    BaseForm.__init__ deep-copies base_fields, here a plain copy of the dict."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class FiltersCopiedPerSearch(dict):
+    """ProfileFilterSet.base_filters, which django-filter deep-copies for each filterset.
+
+    A search changes only a filter's ``extra`` (its choices are replaced, never mutated)
+    and sets its ``parent`` and ``model``: a shallow copy with its own ``extra`` does,
+    where deepcopy walked every choice list and (lazy) label, a tenth of the unfiltered
+    map page's time. Each copy's own ``extra`` also keeps concurrent searches (threads)
+    apart. tests/test_search.py::test_one_search_leaves_nothing_to_the_next checks that
+    searches stay independent, with django-filter 26.
+    """
+
+    def __deepcopy__(self, memo):
+        filters = {}
+        for name, original in self.items():
+            copied = copy.copy(original)
+            copied.__dict__.pop("_field", None)  # Built from the copy's extra, if asked.
+            copied.extra = dict(original.extra)
+            copied.method = original.method  # Binds a FilterMethod to the copy.
+            filters[name] = copied
+        return filters
 
 
 def multiple(label, choices=(), widget=FilterCheckboxes, **kwargs):
@@ -207,7 +278,10 @@ class ProfileFilterSet(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(
-        label=_("Words in the presentation"), method="filter_text", max_length=100
+        label=_("Words in the presentation"),
+        method="filter_text",
+        max_length=100,
+        widget=FilterTextInput,
     )
     kind = multiple(_("Kind of profile"), ProfileKind.choices, field_name="profile_kind")
     composition = multiple(_("Household composition"), Composition.choices)
@@ -288,6 +362,14 @@ class ProfileFilterSet(django_filters.FilterSet):
                 if name not in keep:
                     del self.filters[name]
         self._set_choices(kinds)
+
+    def get_form_class(self):
+        # django-filter builds a form class for each filterset, from the fields of this
+        # filterset's own filters (deep-copied from the class's): its one form need not
+        # deep-copy them again, as Django's forms do to keep class-wide fields intact.
+        form_class = super().get_form_class()
+        form_class.base_fields = FieldsOfOneForm(form_class.base_fields)
+        return form_class
 
     def _set_choices(self, kinds):
         """Choices read from the database, once per request, limited to the territory.
@@ -425,3 +507,6 @@ class ProfileFilterSet(django_filters.FilterSet):
         if sort == Sort.CONFIRMED:
             return queryset.order_by(Coalesce("last_confirmed_at", "created_at").desc(), "-pk")
         return queryset.order_by("-created_at", "-pk")
+
+
+ProfileFilterSet.base_filters = FiltersCopiedPerSearch(ProfileFilterSet.base_filters)

@@ -326,6 +326,31 @@ def test_territory_limits_results_and_choices(client):
     assert "region" in response.json()["errors"]
 
 
+def test_one_search_leaves_nothing_to_the_next(client):
+    """Filters are copied per search (filters.FiltersCopiedPerSearch): a territory's
+    choices, a page's offered filters and an invalid value stay with their own search."""
+    national = make_map_page("Partout")
+    rhone_alpes = make_map_page("En Auvergne-Rhône-Alpes", regions=["84"])
+    only_tenure = make_map_page("Par statut", filters=["tenure"])
+    make_profile(public_name="Rennes", commune="35238")
+
+    def departement_codes(response):
+        html = response.content.decode()
+        select = re.search(r'<select name="departement".*?</select>', html, re.S)
+        return re.findall(r'<option value="(\w+)"', select[0])
+
+    everywhere = departement_codes(client.get(national.url))
+    assert {"35", "69", "42"} <= set(everywhere)
+    for _round in range(2):
+        limited = departement_codes(client.get(rhone_alpes.url + "?departement=35"))
+        assert "69" in limited and "35" not in limited
+        tenure_only = client.get(only_tenure.url + "?kind=nonsense").content.decode()
+        assert 'name="departement"' not in tenure_only
+        again = client.get(national.url)
+        assert departement_codes(again) == everywhere
+        assert names(again) == ["Rennes"] and "fv-field--error" not in again.content.decode()
+
+
 def test_departement_territory_and_profile_kinds(client):
     page = make_map_page("Loire", departements=["42"], profile_kinds=["group"])
     make_profile(public_name="Groupe", commune="42218", profile_kind="group")
@@ -417,3 +442,65 @@ def test_setup_demo_creates_the_map_pages_once(client):
     assert list(regional.regions.values_list("code", flat=True)) == ["84"]
     home = client.get("/").content.decode()
     assert "Trouver des futurs voisins" in home and "Auvergne-Rhône-Alpes" in home
+
+
+def collapse_whitespace(html):
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
+
+
+WIDGET_ATTRS = [
+    {"id": "id_x"},
+    {"aria-invalid": "true", "id": "id_x"},
+    {"class": "wide", "id": "id_x", "aria-describedby": "id_x_helptext"},
+    {},
+]
+
+
+@pytest.mark.parametrize("attrs", WIDGET_ATTRS)
+@pytest.mark.parametrize("value", [None, "", "a", ["1", "a"], ["zz"]])
+def test_search_widgets_write_the_markup_of_djangos_templates(attrs, value):
+    """The search form's widgets are written in Python (widgets.FilterChoices): same
+    markup as the Django templates they replace, escaping and selection included (the
+    line breaks their included templates leave aside: whitespace that HTML collapses)."""
+    from django import forms
+    from django.utils.translation import gettext_lazy
+
+    from profiles_module.widgets import FilterCheckboxes, FilterSelect, FilterTextInput
+
+    choices = [("", gettext_lazy("any")), ("a", 'A & <b>"B"</b>'), (1, "un"), ("1 ", "un ")]
+    pairs = [
+        (FilterSelect(choices=choices), forms.Select(choices=choices)),
+        (FilterCheckboxes(choices=choices), forms.CheckboxSelectMultiple(choices=choices)),
+        (FilterTextInput({"maxlength": 100}), forms.TextInput({"maxlength": 100})),
+    ]
+    for ours, djangos in pairs:
+        if isinstance(ours, FilterTextInput) and isinstance(value, list):
+            continue
+        expected = collapse_whitespace(djangos.render("x", value, dict(attrs)))
+        assert collapse_whitespace(ours.render("x", value, dict(attrs))) == expected
+
+
+def test_filter_fields_show_their_label_help_text_and_errors(client, map_page):
+    """Each field of the search form as ProfileSearchForm.field_html writes it."""
+    html = client.get(map_page.url, {"sort": "nearest", "kind": "group"}).content.decode()
+    sort = re.search(r'<div class="fv-field fv-field--sort[^"]*">.*?</div>\n', html, re.S)[0]
+    assert sort == (
+        '<div class="fv-field fv-field--sort fv-field--error">\n'
+        '<label for="id_sort">Tri\xa0:</label><select name="sort" aria-invalid="true"'
+        ' aria-describedby="id_sort_error" id="id_sort">\n'
+        '  <option value="newest">les plus récentes</option>\n'
+        '  <option value="confirmed">confirmées le plus récemment</option>\n'
+        '  <option value="nearest" selected>les plus proches de la commune</option>\n'
+        "</select>\n\n"
+        '<p class="fv-field__error" id="id_sort_error">'
+        "Choisissez une commune pour trier par distance.</p>\n"
+        "</div>\n"
+    )
+    kind = re.search(
+        r'<div class="fv-field fv-field--kind">\n<fieldset>(.*?)</fieldset>', html, re.S
+    )
+    assert kind[1].startswith('<legend>Type de profil</legend><div id="id_kind"><div>\n')
+    assert '<input type="checkbox" name="kind" value="group" id="id_kind_1" checked>' in kind[1]
+    commune = re.search(r'<div class="fv-field fv-field--commune">.*?</p>\n', html, re.S)[0]
+    assert '<label for="id_commune">Autour de la commune\xa0:</label>' in commune
+    assert '<p class="fv-field__help" id="id_commune_helptext">Nom ou code postal</p>' in commune
