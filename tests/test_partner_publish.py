@@ -128,7 +128,10 @@ def test_a_commune_outside_the_territory_is_refused_and_nothing_is_lost(
     assert sector_errors(response) == {"commune": ["outside_territory"]}
     html = response.content.decode()
     assert 'id="error-summary"' in html
-    assert "Habitat participatif Loire" in html
+    assert (
+        "Habitat participatif Loire couvre Loire (42). Pour un secteur ailleurs, publiez "
+        "votre fiche sur le site national."
+    ) in html
     # Nothing stored, no email; what was typed is still there to correct.
     assert not Profile.objects.exists() and not mail.outbox
     assert 'value="Dominique"' in html and "Nous cherchons un habitat partagé." in html
