@@ -259,10 +259,11 @@ def test_the_owners_edit_form_in_the_frame_is_limited_too(owner):
 def test_a_stored_sector_elsewhere_may_stay_when_editing_in_the_frame(owner):
     """Published on the national site around Lyon too: the owner may still change the rest
     in the frame, and sees that sector as it is."""
+    first = owner.profile.sectors.get()
     lyon = Sector(
         profile=owner.profile, kind="commune", commune=Commune.objects.get(insee_code="69123")
     )
-    lyon.sort_order = 1
+    lyon.sort_order = (first.sort_order or 0) + 1  # After it, whatever the database's order.
     lyon.save()
     profile = Profile.objects.get(pk=owner.profile.pk)
     profile.save_revision().publish()
@@ -273,6 +274,8 @@ def test_a_stored_sector_elsewhere_may_stay_when_editing_in_the_frame(owner):
         public_name="Maëlle et Jo",
         **{
             "sectors-INITIAL_FORMS": "2",
+            "sectors-0-id": str(first.pk),
+            "sectors-0-commune": str(first.commune_id),
             "sectors-1-id": str(lyon.pk),
             "sectors-1-commune": str(lyon.commune_id),
         },
