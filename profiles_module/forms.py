@@ -154,6 +154,8 @@ class TerritoryLimit:
         """Offer only the places of the territory in a sector form (and its stored place,
         so that it still shows), pre-selected when there is only one."""
         form.limit = self
+        # A commune typed without JavaScript is looked for in the territory first.
+        form.fields["commune"].widget.territory = self.partner.get_territory()
         stored = form.instance
         departements = self.departement_ids | ({stored.departement_id} - {None})
         regions = self.region_ids | ({stored.region_id} - {None})

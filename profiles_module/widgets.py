@@ -32,6 +32,9 @@ class CommuneAutocompleteWidget(forms.Widget):
     """
 
     template_name = "profiles_module/widgets/commune_autocomplete.html"
+    # The search.Territory that a name typed without JavaScript is looked for in (set by
+    # forms.TerritoryLimit on a partner's pages, like the suggestions); None: France.
+    territory = None
 
     class Media:
         js = ["profiles_module/js/commune-autocomplete.js"]
@@ -62,7 +65,10 @@ class CommuneAutocompleteWidget(forms.Widget):
         typed = (data.get(f"{name}_label") or "").strip()[:100]
         if not typed:
             return None
-        best = search_communes(typed, limit=1)
+        # In the territory first; else anywhere, so that the form can say it is outside.
+        best = (self.territory and search_communes(typed, limit=1, territory=self.territory)) or (
+            search_communes(typed, limit=1)
+        )
         return str(best[0].pk) if best else typed
 
     def value_omitted_from_data(self, data, files, name):

@@ -145,6 +145,16 @@ def test_a_commune_typed_without_javascript_is_checked_too(client, partner, publ
     assert not Profile.objects.exists()
 
 
+def test_a_commune_typed_without_javascript_is_looked_for_in_the_territory_first(
+    client, partner, publish_page
+):
+    # Nationally "Saint-Priest" is the Rhône's; in the Loire's frame, Saint-Priest-en-Jarez.
+    data = form_data(**{"sectors-0-commune": None, "sectors-0-commune_label": "Saint-Priest"})
+    assert client.post(embedded(publish_page.url), data).status_code == 302
+    sector = Profile.objects.get().sectors.get()
+    assert sector.commune.insee_code == "42275"
+
+
 def test_a_departement_or_region_outside_the_territory_is_refused(client, partner, publish_page):
     rhone = Departement.objects.get(code="69")
     data = form_data(**{"sectors-0-kind": "departement", "sectors-0-departement": str(rhone.pk)})
