@@ -26,7 +26,6 @@ from .models import AbuseReport
 from .permissions import (
     TerritoryPermissionPolicy,
     abuse_reports_for,
-    editor_can_see_report,
     guard_object_views,
 )
 
@@ -38,7 +37,6 @@ class AbuseReportPermissionPolicy(TerritoryPermissionPolicy):
     come from the recipients' links only. For partner editors, only the reports of their
     territory, as for the fiches."""
 
-    can_see = staticmethod(editor_can_see_report)
     scope = staticmethod(abuse_reports_for)
 
     def user_has_permission(self, user, action):
@@ -204,7 +202,7 @@ class AbuseReportViewSet(ModelViewSet):
     def get_urlpatterns(self):
         # Every view of one report (edit, inspect, history, usage, delete…) answers 404
         # to a partner editor when the report is outside their territory.
-        return guard_object_views(super().get_urlpatterns(), self.model, editor_can_see_report)
+        return guard_object_views(super().get_urlpatterns(), self.model)
 
     def get_edit_handler(self):
         return ObjectList(

@@ -12,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Q
 from django.http import Http404
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 
 from .search import NOWHERE, Territory
 
@@ -50,23 +51,20 @@ def scope_to_editor(queryset, user):
     return queryset if territory is None else territory.apply(queryset)
 
 
-def editor_can_see(user, profile):
-    territory = editor_territory(user)
-    if territory is None:
-        return True
-    return territory.apply(type(profile).objects.filter(pk=profile.pk)).exists()
-
-
 class TerritoryPermissionPolicy(ModelPermissionPolicy):
     """Django's model permissions, and for partner editors only the objects of their
-    territory (for instance checks: bulk actions, delete, preview, copy). Fiches by
-    default; a subclass names its own `can_see(user, instance)` and `scope(user, queryset)`."""
-
-    can_see = staticmethod(editor_can_see)
+    territory (for instance checks: bulk actions, delete, preview, copy; and the object
+    URLs, see guard_object_views). Fiches by default; a subclass names its own
+    `scope(user, queryset)`, the objects of `queryset` the user may see."""
 
     @staticmethod
     def scope(user, queryset):
         return scope_to_editor(queryset, user)
+
+    def can_see(self, user, instance):
+        if editor_territory(user) is None:
+            return True
+        return self.scope(user, type(instance).objects.filter(pk=instance.pk)).exists()
 
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_permission(user, action) and self.can_see(user, instance)
@@ -86,23 +84,31 @@ class TerritoryPermissionPolicy(ModelPermissionPolicy):
         return users.filter(pk__in=[u.pk for u in users if self.can_see(u, instance)])
 
 
-def guard_object_views(urlpatterns, model, can_see=editor_can_see):
+def editor_can_see(user, profile):
+    return TerritoryPermissionPolicy(type(profile)).can_see(user, profile)
+
+
+def guard_object_views(urlpatterns, model):
     """Wrap every admin view of one object (a `pk` in its URL) so that it answers 404
     when the object is outside the user's territory. Done on the URLs rather than view
     by view, so that no view of a fiche (present or future Wagtail ones) is forgotten.
-    `can_see(user, instance)` decides; fiches by default, see editor_can_see_report."""
+    The model's registered TerritoryPermissionPolicy decides, in one query (none for
+    users without a territory)."""
     for pattern in urlpatterns:
         if "pk" in pattern.pattern.regex.groupindex:
-            pattern.callback = _territory_guard(pattern.callback, model, can_see)
+            pattern.callback = _territory_guard(pattern.callback, model)
     return urlpatterns
 
 
-def _territory_guard(view, model, can_see=editor_can_see):
+def _territory_guard(view, model):
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        instance = model.objects.filter(pk=unquote(str(kwargs["pk"]))).first()
-        if instance is not None and not can_see(request.user, instance):
-            raise Http404
+        if editor_territory(request.user) is not None:
+            # Looked up here: the policy may be registered after the viewset's URLs.
+            policy = policy_registry.get_by_type(model)
+            same = model.objects.filter(pk=unquote(str(kwargs["pk"])))
+            if not policy.scope(request.user, same).exists():
+                raise Http404  # Outside the territory (or no such object: 404 anyway).
         return view(request, *args, **kwargs)
 
     return guarded
@@ -158,9 +164,3 @@ def abuse_reports_for(user, queryset):
     fiches = scope_to_editor(Profile.objects.all(), user)
     without_fiche = contact_messages_for(user, ContactMessage.objects.filter(recipient=None))
     return queryset.filter(Q(message__recipient__in=fiches) | Q(message__in=without_fiche))
-
-
-def editor_can_see_report(user, report):
-    if editor_territory(user) is None:
-        return True
-    return abuse_reports_for(user, type(report).objects.filter(pk=report.pk)).exists()
