@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from profiles_module.models import Partner
-from profiles_module.partner_admin import embed_snippets
+from profiles_module.partners.admin import embed_snippets
 
 
 def partner_preview(request, slug):

@@ -10,7 +10,7 @@ class ProfilesModuleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from profiles_module import checks  # noqa: F401  (registers the system checks)
 
         self.connect_lifecycle_signals()
 
@@ -18,7 +18,11 @@ class ProfilesModuleConfig(AppConfig):
         from django.db.models.signals import post_delete
         from wagtail.signals import workflow_approved, workflow_rejected
 
-        from .lifecycle import notify_moderation_result, scrub_profile_traces
+        from profiles_module.publication.lifecycle import (
+            notify_moderation_result,
+            scrub_profile_traces,
+        )
+
         from .models import Profile
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")

@@ -55,7 +55,7 @@ class ContactRelayBlock(blocks.StructBlock):
         return value
 
     def get_context(self, value, parent_context=None):
-        from .forms import ContactForm
+        from profiles_module.publication.forms import ContactForm
 
         context = super().get_context(value, parent_context=parent_context)
         parent_context = parent_context or {}

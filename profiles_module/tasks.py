@@ -6,7 +6,7 @@ from django.tasks import task
 @task
 def send_email(message_id):
     """Send one message of the outbox (retries are scheduled by `emails.deliver`)."""
-    from .emails import deliver
+    from profiles_module.publication.emails import deliver
 
     return deliver(message_id)
 
@@ -14,7 +14,7 @@ def send_email(message_id):
 @task
 def run_lifecycle():
     """Reminders, hiding, erasure and the outbox's due messages: see lifecycle.run."""
-    from .lifecycle import run
+    from profiles_module.publication.lifecycle import run
 
     return run()
 
@@ -22,7 +22,8 @@ def run_lifecycle():
 @task
 def request_updates(profile_ids, user_id=None):
     """The admin bulk action "ask to update", sent from the queue."""
-    from .lifecycle import request_update
+    from profiles_module.publication.lifecycle import request_update
+
     from .models import Profile
 
     sent = 0

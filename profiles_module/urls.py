@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import api, contact_views, owner_views, views
+from profiles_module.contact import views as contact_views
+from profiles_module.publication import views as owner_views
+from profiles_module.search import api, views
 
 app_name = "profiles_module"
 

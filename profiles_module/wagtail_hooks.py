@@ -19,18 +19,19 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
-from .filters import ProfileAdminFilterSet
-from .lifecycle_admin import AskToUpdateBulkAction, ProfileEventsPanel
-from .models import Profile, ProfileOption, TerritoryLogEntry
-from .panels import LocalLeafletPanel
-from .partner_admin import PartnerViewSet
-from .permissions import (
+from profiles_module.common.panels import LocalLeafletPanel
+from profiles_module.partners.admin import PartnerViewSet
+from profiles_module.partners.permissions import (
     TerritoryBulkActionMixin,
     TerritoryPermissionPolicy,
     guard_object_views,
     scope_to_editor,
 )
-from .widgets import CommuneAutocompleteWidget
+from profiles_module.publication.admin import AskToUpdateBulkAction, ProfileEventsPanel
+from profiles_module.search.filters import ProfileAdminFilterSet
+from profiles_module.search.widgets import CommuneAutocompleteWidget
+
+from .models import Profile, ProfileOption, TerritoryLogEntry
 
 PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
 # The consent to publish is not private: every profile shown has it. Contact and news
@@ -324,7 +325,7 @@ def protect_options_in_use(request, instances):
 def register_contact_statistics_urls():
     from django.urls import path
 
-    from .contact_stats import ContactStatisticsView
+    from profiles_module.contact.stats import ContactStatisticsView
 
     return [
         path(
@@ -344,7 +345,7 @@ def register_contact_statistics_urls():
 def register_contact_statistics_menu_item():
     from django.urls import reverse
 
-    from .contact_stats import ContactStatisticsMenuItem
+    from profiles_module.contact.stats import ContactStatisticsMenuItem
 
     return ContactStatisticsMenuItem(
         _("Contacts made"),
@@ -371,6 +372,6 @@ def register_contact_statistics_permissions():
 
 @hooks.register("register_admin_viewset")
 def register_abuse_report_viewset():
-    from .contact_admin import AbuseReportViewSet
+    from profiles_module.contact.admin import AbuseReportViewSet
 
     return AbuseReportViewSet("abuse_reports")

@@ -11,11 +11,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles_module import lifecycle
-from profiles_module.contact_views import VERIFY_SALT
-from profiles_module.forms import ContactForm
+from profiles_module.contact.views import VERIFY_SALT
 from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent, VerifiedSender
 from profiles_module.models.contact import hash_address
+from profiles_module.publication import lifecycle
+from profiles_module.publication.forms import ContactForm
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -281,7 +281,8 @@ def test_recipient_erased_keeps_the_message_metadata(client, profile):
 @override_settings(PROFILES_EMAIL_MAX_ATTEMPTS=1)
 def test_abandoned_email_marks_the_message_failed(client, profile):
     with mock.patch(
-        "profiles_module.emails.EmailMultiAlternatives.send", side_effect=OSError("down")
+        "profiles_module.publication.emails.EmailMultiAlternatives.send",
+        side_effect=OSError("down"),
     ):
         assert post(client, profile).status_code == 302
     message = ContactMessage.objects.get()
@@ -376,7 +377,7 @@ def test_forged_or_expired_verification_link_is_refused(client, profile):
 
 
 def test_signed_in_owner_writing_from_their_address_is_verified(client, profile):
-    from profiles_module.owner_views import sign_in
+    from profiles_module.publication.views import sign_in
 
     owner = make_profile(public_name="Noa", email="noa@example.org")
     request = mock.Mock(session=client.session)

@@ -18,10 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles_module import lifecycle, tokens
-from profiles_module.contact_stats import first_of_month
-from profiles_module.contact_views import Recipient, send_contact_message
-from profiles_module.demo import EMAIL_DOMAIN, create_demo_contacts, create_demo_profiles
+from profiles_module.contact.stats import first_of_month
+from profiles_module.contact.views import Recipient, send_contact_message
+from profiles_module.demo.seed import EMAIL_DOMAIN, create_demo_contacts, create_demo_profiles
 from profiles_module.models import (
     ContactMessage,
     Departement,
@@ -31,6 +30,7 @@ from profiles_module.models import (
     VerifiedSender,
 )
 from profiles_module.models.contact import territory_of
+from profiles_module.publication import lifecycle, tokens
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db

@@ -18,11 +18,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import normalize_newlines
 
-from profiles_module import lifecycle
 from profiles_module.blocks import block_target
-from profiles_module.contact_views import Recipient
-from profiles_module.emails import render_email
-from profiles_module.forms import ContactForm
+from profiles_module.contact.views import Recipient
 from profiles_module.models import (
     AbuseReport,
     BlockedSender,
@@ -32,6 +29,9 @@ from profiles_module.models import (
     VerifiedSender,
 )
 from profiles_module.models.contact import hash_address
+from profiles_module.publication import lifecycle
+from profiles_module.publication.emails import render_email
+from profiles_module.publication.forms import ContactForm
 from tests.factories import make_profile
 from tests.test_lifecycle import assert_no_trace
 
@@ -283,7 +283,7 @@ def test_limits_are_shared_by_processes_through_redis(client, profile, two_redis
     other = ProfileForm(make_profile(public_name="Alix", email="alix@example.org"))
 
     def post_through(cache, target, **fields):
-        with mock.patch("profiles_module.owner_views.cache", cache):
+        with mock.patch("profiles_module.publication.views.cache", cache):
             return target.post(client, **fields)
 
     assert post_through(first, form, ip="198.51.100.1").status_code == 302
@@ -569,7 +569,8 @@ def test_erased_body_is_not_shown_in_the_admin(client, profile, admin_client):
 
 def test_unsent_emails_are_abandoned_when_the_text_is_erased(client, profile):
     down = mock.patch(
-        "profiles_module.emails.EmailMultiAlternatives.send", side_effect=OSError("down")
+        "profiles_module.publication.emails.EmailMultiAlternatives.send",
+        side_effect=OSError("down"),
     )
     with down:
         assert ProfileForm(profile).post(client).status_code == 302
@@ -606,7 +607,8 @@ def test_unsent_emails_are_abandoned_when_the_text_is_erased(client, profile):
 @override_settings(PROFILES_EMAIL_MAX_ATTEMPTS=1)
 def test_abandoned_emails_lose_their_text_with_the_message(client, profile):
     with mock.patch(
-        "profiles_module.emails.EmailMultiAlternatives.send", side_effect=OSError("down")
+        "profiles_module.publication.emails.EmailMultiAlternatives.send",
+        side_effect=OSError("down"),
     ):
         assert ProfileForm(profile).post(client).status_code == 302
     message = ContactMessage.objects.get()
@@ -620,7 +622,8 @@ def test_abandoned_emails_lose_their_text_with_the_message(client, profile):
 
 def test_an_email_being_sent_is_left_to_its_worker_then_abandoned(client, profile):
     with mock.patch(
-        "profiles_module.emails.EmailMultiAlternatives.send", side_effect=OSError("down")
+        "profiles_module.publication.emails.EmailMultiAlternatives.send",
+        side_effect=OSError("down"),
     ):
         assert ProfileForm(profile).post(client).status_code == 302
     message = ContactMessage.objects.get()
@@ -639,7 +642,8 @@ def test_an_email_being_sent_is_left_to_its_worker_then_abandoned(client, profil
 
 def test_other_emails_are_untouched_by_the_erasure(client, profile):
     with mock.patch(
-        "profiles_module.emails.EmailMultiAlternatives.send", side_effect=OSError("down")
+        "profiles_module.publication.emails.EmailMultiAlternatives.send",
+        side_effect=OSError("down"),
     ):
         assert ProfileForm(profile).post(client).status_code == 302
         lifecycle.request_update(profile)

@@ -13,8 +13,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles_module import lifecycle
-from profiles_module.emails import retry_delay
 from profiles_module.models import (
     AccessToken,
     LifecycleSettings,
@@ -22,6 +20,8 @@ from profiles_module.models import (
     Profile,
     ProfileEvent,
 )
+from profiles_module.publication import lifecycle
+from profiles_module.publication.emails import retry_delay
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +217,7 @@ def test_provider_outage_delays_every_email_and_sends_each_exactly_once():
 
 
 def test_a_claimed_message_is_never_sent_twice():
-    from profiles_module.emails import deliver
+    from profiles_module.publication.emails import deliver
 
     profile = make_profile()
     message = lifecycle.request_update(profile)

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles_module import lifecycle, tokens
 from profiles_module.models import AccessToken, Profile, ProfileEvent
+from profiles_module.publication import lifecycle, tokens
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db

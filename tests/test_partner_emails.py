@@ -10,7 +10,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site
 
-from profiles_module import emails
+from profiles_module.publication import emails
 from tests.factories import make_partner, make_profile
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from profiles_module import tokens
 from profiles_module.models import ContactMessage, MapPage
+from profiles_module.publication import tokens
 from tests.factories import make_partner, make_profile
 
 pytestmark = pytest.mark.django_db

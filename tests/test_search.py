@@ -185,7 +185,7 @@ def test_sector_territory_follows_its_place():
 
 
 def test_load_geography_moves_the_sectors_with_their_commune():
-    from profiles_module.geography import load_geography
+    from profiles_module.geography.communes import load_geography
     from profiles_module.models import Commune, Sector
 
     make_profile(commune="42218")
@@ -465,7 +465,7 @@ def test_search_widgets_write_the_markup_of_djangos_templates(attrs, value):
     from django import forms
     from django.utils.translation import gettext_lazy
 
-    from profiles_module.widgets import FilterCheckboxes, FilterSelect, FilterTextInput
+    from profiles_module.search.widgets import FilterCheckboxes, FilterSelect, FilterTextInput
 
     choices = [("", gettext_lazy("any")), ("a", 'A & <b>"B"</b>'), (1, "un"), ("1 ", "un ")]
     pairs = [

@@ -11,8 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from wagtail.search.backends import get_search_backend
 
-from profiles_module import lifecycle
-from profiles_module.demo import DemoProfiles, Geography
+from profiles_module.demo.seed import DemoProfiles, Geography
 from profiles_module.models import (
     Commune,
     OutgoingEmail,
@@ -21,6 +20,7 @@ from profiles_module.models import (
     Region,
     Sector,
 )
+from profiles_module.publication import lifecycle
 from tests.factories import make_partner, make_profile
 
 pytestmark = pytest.mark.django_db

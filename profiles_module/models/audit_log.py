@@ -17,7 +17,12 @@ from wagtail.models.audit_log import ModelLogEntryManager
 
 class TerritoryLogEntryManager(ModelLogEntryManager):
     def viewable_by_user(self, user):
-        from ..permissions import abuse_reports_for, editor_territory, scope_to_editor
+        from profiles_module.partners.permissions import (
+            abuse_reports_for,
+            editor_territory,
+            scope_to_editor,
+        )
+
         from .contact import AbuseReport
         from .profiles import Profile
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_plain_text
+from profiles_module.common.validators import validate_plain_text
+
 from .profiles import Profile
 from .publication import OutgoingEmail
 

@@ -16,7 +16,7 @@ class TerritoryApprovalTask(AbstractGroupApprovalTask):
     moderate fiches, not pages."""
 
     def _can_moderate(self, obj, user):
-        from ..permissions import editor_can_see
+        from profiles_module.partners.permissions import editor_can_see
 
         return not hasattr(obj, "sectors") or editor_can_see(user, obj)
 
@@ -33,7 +33,8 @@ class TerritoryApprovalTask(AbstractGroupApprovalTask):
         return super().get_actions(obj, user) if self._can_moderate(obj, user) else []
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from ..permissions import editor_territory, scope_to_editor
+        from profiles_module.partners.permissions import editor_territory, scope_to_editor
+
         from .profiles import Profile
 
         states = super().get_task_states_user_can_moderate(user, **kwargs)

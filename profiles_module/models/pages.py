@@ -10,8 +10,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
-from ..fields import ChoiceListField
-from ..panels import LocalLeafletPanel
+from profiles_module.common.fields import ChoiceListField
+from profiles_module.common.panels import LocalLeafletPanel
+
 from .geography import Departement, Region
 from .profiles import ProfileKind
 
@@ -113,7 +114,7 @@ class MapPage(Page):
 
     def get_territory(self):
         """The Territory this page is limited to (everything when nothing is chosen)."""
-        from ..search import Territory
+        from profiles_module.search.query import Territory
 
         return Territory.of_page(self)
 
@@ -121,7 +122,7 @@ class MapPage(Page):
         return list(self.filters) or list(SearchFilter.values)
 
     def get_context(self, request, *args, **kwargs):
-        from ..search import search_context
+        from profiles_module.search.query import search_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(search_context(request, page=self))

@@ -175,7 +175,7 @@ class Partner(ClusterableModel):
 
     def get_territory(self):
         """Its régions and départements (read from the prefetch when there is one)."""
-        from ..search import Territory
+        from profiles_module.search.query import Territory
 
         if not hasattr(self, "_territory"):
             self._territory = Territory(

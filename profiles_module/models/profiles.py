@@ -23,10 +23,15 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
+from profiles_module.common.fields import ChoiceListField
+from profiles_module.common.images import resize_photo, validate_photo_size
+from profiles_module.common.validators import (
+    validate_no_contact_details,
+    validate_plain_text,
+    validate_single_line,
+)
+
 from ..conf import app_settings
-from ..fields import ChoiceListField
-from ..images import resize_photo, validate_photo_size
-from ..validators import validate_no_contact_details, validate_plain_text, validate_single_line
 from .geography import Commune, Departement, Region
 from .options import ProfileOption
 
@@ -332,7 +337,7 @@ class Profile(
 
     def get_absolute_url(self):
         """The public profile page (only answers while the profile is public)."""
-        from ..search import profile_path
+        from profiles_module.search.query import profile_path
 
         return profile_path(self)
 

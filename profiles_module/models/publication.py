@@ -44,13 +44,13 @@ class PublishPage(Page):
         verbose_name_plural = _("publish a profile pages")
 
     def serve(self, request, *args, **kwargs):
-        from ..owner_views import serve_publish_page
+        from profiles_module.publication.views import serve_publish_page
 
         return serve_publish_page(self, request)
 
     def get_form_class(self):
         """Extension point: the form class of the page (a ProfileForm subclass)."""
-        from ..forms import PublishProfileForm
+        from profiles_module.publication.forms import PublishProfileForm
 
         return PublishProfileForm
 

@@ -52,12 +52,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the path: /integration/<partner>/… (profiles_module/embed.py).
-    "profiles_module.embed.EmbedMiddleware",
+    "profiles_module.partners.embed.EmbedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Django's, plus Origin-checked POSTs without the cookie in embedded frames.
-    "profiles_module.embed.EmbedCsrfViewMiddleware",
+    "profiles_module.partners.embed.EmbedCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -84,7 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "profiles_module.context_processors.embed",
+                "profiles_module.partners.context_processors.embed",
             ],
         },
     },

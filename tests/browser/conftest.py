@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from . import admin_login, chromium_path, is_local, make_admin_user
+from tests.browser import admin_login, chromium_path, is_local, make_admin_user
 
 # Playwright's sync API keeps its asyncio event loop marked as running in this thread,
 # even between calls, so Django's async-safety guard raises SynchronousOnlyOperation
@@ -66,7 +66,7 @@ def geography(transactional_db):
     tests/conftest.py loads it once per session, but live-server tests are
     transactional: the database is emptied after each of them, geography included.
     """
-    from profiles_module.geography import load_geography
+    from profiles_module.geography.communes import load_geography
     from profiles_module.models import Commune
 
     if not Commune.objects.exists():

@@ -8,9 +8,8 @@ import pytest
 from django.urls import reverse
 
 from profiles_module.models import Profile
+from tests.browser import settle
 from tests.factories import make_profile
-
-from . import settle
 
 # Metropolitan France, generously.
 FRANCE_LAT = (41.0, 51.5)

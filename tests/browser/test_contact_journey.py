@@ -8,11 +8,10 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from home.models import HomePage
-from profiles_module.forms import ContactForm
 from profiles_module.models import MapPage
+from profiles_module.publication.forms import ContactForm
+from tests.browser import settle
 from tests.factories import make_profile
-
-from . import settle
 
 HOUSEHOLD = "foyer-prive@example.org"
 VISITOR = "visiteur@example.net"

@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 from wagtail.models import Site
 
 from profiles_module.models import MapPage, Profile, PublishPage
+from tests.browser import settle
 from tests.factories import make_partner, make_profile
-
-from . import settle
 
 
 class WebSite:

@@ -6,9 +6,8 @@ import pytest
 
 from home.models import HomePage
 from profiles_module.models import MapPage
+from tests.browser import settle
 from tests.factories import make_profile
-
-from . import settle
 
 
 @pytest.mark.browser

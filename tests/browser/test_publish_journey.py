@@ -7,8 +7,7 @@ from django.core import mail
 from wagtail.models import Site
 
 from profiles_module.models import Profile, PublishPage
-
-from . import settle
+from tests.browser import settle
 
 
 def path_of(url):

@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 
-from . import tokens
-from .conf import app_settings
-from .models import ContactMessage, OutgoingEmail, ProfileEvent
+from profiles_module.conf import app_settings
+from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent
+from profiles_module.publication import tokens
 
 Event = ProfileEvent.Kind
 # Links and buttons of the emails, unless a partner's colour (checked readable on white).
@@ -46,7 +46,7 @@ def link(profile, name, *args, query=""):
     links into that partner's pages (its layout, its territory), whether the email is sent
     during the request or months later by the lifecycle: the script prefix of the moment
     (an embedded request's) is replaced by the fiche's own."""
-    from .embed import embed_prefix
+    from profiles_module.partners.embed import embed_prefix
 
     partner = partner_frame(profile)
     current = get_script_prefix()
@@ -117,7 +117,7 @@ def store_email(profile, name, *, recipient, context, language, now, reply_to=""
 
 def queue_email(profile, name, *, recipient=None, context=None, now=None):
     """Store an owner email in the outbox, log it and enqueue its sending."""
-    from .tasks import send_email
+    from profiles_module.tasks import send_email
 
     now = now or timezone.now()
     full_context = get_email_context(profile, name, now) | (context or {})
@@ -185,7 +185,7 @@ def deliver(message_id):
 def _failed(message, error, now):
     from django.tasks import task_backends
 
-    from .tasks import send_email
+    from profiles_module.tasks import send_email
 
     # Provider errors often quote the address: keep it out of the logs.
     text = f"{type(error).__name__}: {error}".replace(message.recipient, "<recipient>")[:200]
@@ -219,7 +219,7 @@ def _contact_status(message, status):
 def retry_due(now=None):
     """Enqueue pending messages that are due, and release messages stuck in "sending"
     (a worker that died mid-send). Returns how many were enqueued."""
-    from .tasks import send_email
+    from profiles_module.tasks import send_email
 
     now = now or timezone.now()
     OutgoingEmail.objects.filter(

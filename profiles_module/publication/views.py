@@ -23,12 +23,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import lifecycle, tokens
-from .conf import app_settings
-from .contact_history import history, history_data
-from .embed import partner_of
-from .forms import DeleteForm, EmailChangeForm, LinkRequestForm, ProfileForm
-from .models import Profile, ProfileEvent
+from profiles_module.conf import app_settings
+from profiles_module.contact.history import history, history_data
+from profiles_module.models import Profile, ProfileEvent
+from profiles_module.partners.embed import partner_of
+from profiles_module.publication import lifecycle, tokens
+from profiles_module.publication.forms import (
+    DeleteForm,
+    EmailChangeForm,
+    LinkRequestForm,
+    ProfileForm,
+)
 
 Event = ProfileEvent.Kind
 SESSION_KEY = "profiles_module_owner"

@@ -18,9 +18,9 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
 
-from .contact_history import DELIVERED
-from .models import ContactMessage, Departement, Region
-from .permissions import contact_messages_for
+from profiles_module.contact.history import DELIVERED
+from profiles_module.models import ContactMessage, Departement, Region
+from profiles_module.partners.permissions import contact_messages_for
 
 # Either permission opens the report; superusers have both.
 STATISTICS_PERMISSIONS = (

@@ -22,9 +22,8 @@ from django.db.models import Prefetch
 from wagtail.search.backends import get_search_backend
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
-from .conf import app_settings
-from .forms import TerritoryLimit
-from .models import (
+from profiles_module.conf import app_settings
+from profiles_module.models import (
     AbuseReport,
     Commune,
     ContactMessage,
@@ -35,7 +34,8 @@ from .models import (
     Region,
     Sector,
 )
-from .models.profiles import AgeBand, Composition, HiddenReason, ProfileKind
+from profiles_module.models.profiles import AgeBand, Composition, HiddenReason, ProfileKind
+from profiles_module.publication.forms import TerritoryLimit
 
 # RFC 2606 reserves .invalid: mail sent there can never reach anyone.
 EMAIL_DOMAIN = "demo.futurs-voisins.invalid"

@@ -6,12 +6,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .conf import app_settings
-from .embed import territory_for
-from .forms import ContactForm
-from .geography import search_communes
-from .models import Profile, Sector
-from .search import profile_slug, with_public_relations
+from profiles_module.conf import app_settings
+from profiles_module.geography.communes import search_communes
+from profiles_module.models import Profile, Sector
+from profiles_module.partners.embed import territory_for
+from profiles_module.publication.forms import ContactForm
+from profiles_module.search.query import profile_slug, with_public_relations
 
 
 @require_GET

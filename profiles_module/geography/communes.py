@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Case, Q, When
 
-from .models import Commune, Departement, Region, Sector, normalize_place_name
+from profiles_module.models import Commune, Departement, Region, Sector, normalize_place_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "geography"
 

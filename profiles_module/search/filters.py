@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 
-from .models import (
+from profiles_module.models import (
     Commune,
     Departement,
     Profile,
@@ -23,7 +23,7 @@ from .models import (
     Sector,
     normalize_place_name,
 )
-from .models.profiles import (
+from profiles_module.models.profiles import (
     AgeBand,
     Composition,
     FinancingBand,
@@ -33,7 +33,7 @@ from .models.profiles import (
     Setting,
     Tenure,
 )
-from .widgets import (
+from profiles_module.search.widgets import (
     CommuneSearchWidget,
     FilterCheckboxes,
     FilterSelect,
@@ -173,7 +173,7 @@ class ProfileSearchForm(forms.Form):
 
     def clean_commune(self):
         """An INSEE code (what links carry), or a name or postal code typed without JS."""
-        from .geography import search_communes
+        from profiles_module.geography.communes import search_communes
 
         text = (self.cleaned_data.get("commune") or "").strip()[:100]
         if not text:
@@ -347,7 +347,7 @@ class ProfileFilterSet(django_filters.FilterSet):
     def __init__(
         self, data=None, queryset=None, *, territory=None, kinds=None, offered=None, **kwargs
     ):
-        from .search import Territory
+        from profiles_module.search.query import Territory
 
         self.territory = territory or Territory()
         if queryset is None:
@@ -444,7 +444,7 @@ class ProfileFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        from .search import text_search_ids
+        from profiles_module.search.query import text_search_ids
 
         value = value.strip()
         return queryset.filter(pk__in=text_search_ids(value)) if value else queryset
@@ -456,18 +456,18 @@ class ProfileFilterSet(django_filters.FilterSet):
         return queryset.filter(match)
 
     def filter_commune(self, queryset, name, value):
-        from .search import near
+        from profiles_module.search.query import near
 
         km = int(self.form.cleaned_data.get("km") or DEFAULT_KM)
         return near(queryset, value, km)
 
     def filter_departement(self, queryset, name, value):
-        from .search import in_places
+        from profiles_module.search.query import in_places
 
         return queryset.filter(in_places(departement_codes=value))
 
     def filter_region(self, queryset, name, value):
-        from .search import in_places
+        from profiles_module.search.query import in_places
 
         return queryset.filter(in_places(region_codes=value))
 

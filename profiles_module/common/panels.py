@@ -1,6 +1,6 @@
 from wagtailgeowidget.panels import LeafletPanel
 
-from .widgets import LocalLeafletField
+from profiles_module.search.widgets import LocalLeafletField
 
 
 class LocalLeafletPanel(LeafletPanel):

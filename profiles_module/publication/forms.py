@@ -15,9 +15,9 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import ClusterForm
 
-from .models import Commune, Departement, Profile, ProfileOption, Region, Sector
-from .validators import CONTROL_RE, validate_plain_text, validate_single_line
-from .widgets import CommuneAutocompleteWidget
+from profiles_module.common.validators import CONTROL_RE, validate_plain_text, validate_single_line
+from profiles_module.models import Commune, Departement, Profile, ProfileOption, Region, Sector
+from profiles_module.search.widgets import CommuneAutocompleteWidget
 
 
 class TextareaField(forms.CharField):

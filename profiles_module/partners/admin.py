@@ -10,8 +10,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel,
 from wagtail.models import Page
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .embed import embed_prefix
-from .models import MapPage, Partner, PublishPage
+from profiles_module.models import MapPage, Partner, PublishPage
+from profiles_module.partners.embed import embed_prefix
 
 
 class PartnerForm(WagtailAdminModelForm):

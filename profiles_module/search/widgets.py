@@ -40,7 +40,7 @@ class CommuneAutocompleteWidget(forms.Widget):
         js = ["profiles_module/js/commune-autocomplete.js"]
 
     def get_context(self, name, value, attrs):
-        from .models import Commune
+        from profiles_module.models import Commune
 
         context = super().get_context(name, value, attrs)
         commune = None
@@ -57,7 +57,7 @@ class CommuneAutocompleteWidget(forms.Widget):
         return context
 
     def value_from_datadict(self, data, files, name):
-        from .geography import search_communes
+        from profiles_module.geography.communes import search_communes
 
         chosen = data.get(name)
         if chosen:

@@ -22,10 +22,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .conf import app_settings
-from .emails import root_url, store_email
-from .forms import AbuseReportForm, ContactForm
-from .models import (
+from profiles_module.conf import app_settings
+from profiles_module.models import (
     AbuseReport,
     BlockedSender,
     ContactMessage,
@@ -33,10 +31,17 @@ from .models import (
     ProfileEvent,
     VerifiedSender,
 )
-from .models.contact import hash_address, territory_of
-from .owner_views import client_ip, current_language, over_limit, signed_in_profile
-from .search import with_public_relations
-from .views import profile_page
+from profiles_module.models.contact import hash_address, territory_of
+from profiles_module.publication.emails import root_url, store_email
+from profiles_module.publication.forms import AbuseReportForm, ContactForm
+from profiles_module.publication.views import (
+    client_ip,
+    current_language,
+    over_limit,
+    signed_in_profile,
+)
+from profiles_module.search.query import with_public_relations
+from profiles_module.search.views import profile_page
 
 Event = ProfileEvent.Kind
 EMAIL_TEMPLATE = "contact_message"
@@ -130,7 +135,7 @@ class Recipient:
         if message.recipient is not None:
             return cls(profile=message.recipient)
         if message.page_id and message.block_id:
-            from .blocks import find_relay_block
+            from profiles_module.blocks import find_relay_block
 
             page = message.page.specific if message.page.live else None
             value = page and find_relay_block(page, message.block_id)
@@ -148,7 +153,7 @@ class Recipient:
         """What the per-recipient limit counts on: the household, or the block."""
         if self.profile is not None:
             return self.profile.uid
-        from .blocks import block_target
+        from profiles_module.blocks import block_target
 
         return block_target(self.page.pk, self.block_id)
 
@@ -240,7 +245,7 @@ def send_contact_message(
             )
     if verified:
         return relay(message, recipient, sender_language=sender_language, now=now)
-    from .tasks import send_email
+    from profiles_module.tasks import send_email
 
     send_email.enqueue(verify.pk)
     return message
@@ -263,7 +268,7 @@ def relay(message, recipient, *, sender_language, now=None):
     read it (it is never delivered, and editors only see reported messages); the row
     stays so that editors and statistics know the sender keeps writing.
     """
-    from .tasks import send_email
+    from profiles_module.tasks import send_email
 
     now = now or timezone.now()
     profile = recipient.profile
@@ -393,7 +398,7 @@ def contact_block(request, page_id, block_id):
     address) is looked up in the live page's StreamField, never sent by the browser."""
     from wagtail.models import Page
 
-    from .blocks import ContactRelayBlock, block_target, find_relay_block
+    from profiles_module.blocks import ContactRelayBlock, block_target, find_relay_block
 
     page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
     block_id = str(block_id)

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .conf import app_settings
-from .models import AccessToken
-from .models.publication import hash_token
+from profiles_module.conf import app_settings
+from profiles_module.models import AccessToken
+from profiles_module.models.publication import hash_token
 
 Purpose = AccessToken.Purpose
 

@@ -10,9 +10,9 @@ from django.utils.translation import ngettext
 from wagtail.admin.panels import Panel
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from .emails import render_email
-from .models import Profile, ProfileEvent
-from .permissions import TerritoryBulkActionMixin
+from profiles_module.models import Profile, ProfileEvent
+from profiles_module.partners.permissions import TerritoryBulkActionMixin
+from profiles_module.publication.emails import render_email
 
 
 class ProfileEventsPanel(Panel):
@@ -45,7 +45,7 @@ class AskToUpdateBulkAction(TerritoryBulkActionMixin, SnippetBulkAction):
         )
 
     def get_context_data(self, **kwargs):
-        from .lifecycle import settings_for
+        from profiles_module.publication.lifecycle import settings_for
 
         context = super().get_context_data(**kwargs)
         profiles = [item["item"] for item in context["items"]]
@@ -75,7 +75,7 @@ class AskToUpdateBulkAction(TerritoryBulkActionMixin, SnippetBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        from .tasks import request_updates
+        from profiles_module.tasks import request_updates
 
         request_updates.enqueue([profile.pk for profile in objects])
         return len(objects), 0

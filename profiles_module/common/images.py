@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .conf import app_settings
+from profiles_module.conf import app_settings
 
 
 def validate_photo_size(photo):

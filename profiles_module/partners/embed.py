@@ -41,7 +41,7 @@ def partner_of(request):
     if not hasattr(request, "_profiles_partner"):
         from wagtail.models import Site
 
-        from .models import Partner
+        from profiles_module.models import Partner
 
         site = Site.find_for_request(request)
         request._profiles_partner = Partner.of_site(site.pk) if site else None
@@ -60,7 +60,7 @@ def layout_template(request):
 def territory_for(request, territory=None):
     """`territory` (a map page's; None: all of France) limited to the request's
     partner's territory, on its embedded pages and its own site."""
-    from .search import Territory
+    from profiles_module.search.query import Territory
 
     territory = territory or Territory()
     partner = partner_of(request)
@@ -95,7 +95,7 @@ class EmbedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .models import Partner
+        from profiles_module.models import Partner
 
         match = EMBED_PATH_RE.match(request.path_info)
         if not match:

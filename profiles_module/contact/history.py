@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .conf import app_settings
-from .models import ContactMessage
+from profiles_module.conf import app_settings
+from profiles_module.models import ContactMessage
 
 Status = ContactMessage.Status
 
@@ -91,7 +91,7 @@ def recipient_name(message, pages):
     if message.recipient is not None:
         return message.recipient.public_name
     if message.page_id and message.block_id:
-        from .blocks import find_relay_block
+        from profiles_module.blocks import find_relay_block
 
         if message.page_id not in pages:
             pages[message.page_id] = message.page.specific

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.search.backends import get_search_backend
 
-from .conf import app_settings
-from .models import Departement, Profile, ProfileOption, Region, Sector
-from .models.profiles import choice_labels
-from .widgets import escape
+from profiles_module.conf import app_settings
+from profiles_module.models import Departement, Profile, ProfileOption, Region, Sector
+from profiles_module.models.profiles import choice_labels
+from profiles_module.search.widgets import escape
 
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = 111.2
@@ -585,9 +585,9 @@ MAIN_FILTERS = ["commune", "km", "departement", "region", "kind", "tenure", "q"]
 
 def search_context(request, page):
     """Template context of a MapPage: the filter form, the count, one page of cards, the map."""
-    from .embed import territory_for
-    from .filters import ProfileFilterSet
-    from .views import tile_layer
+    from profiles_module.partners.embed import territory_for
+    from profiles_module.search.filters import ProfileFilterSet
+    from profiles_module.search.views import tile_layer
 
     kinds = list(page.profile_kinds)
     filterset = ProfileFilterSet(

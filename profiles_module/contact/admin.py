@@ -22,8 +22,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from .models import AbuseReport
-from .permissions import (
+from profiles_module.models import AbuseReport
+from profiles_module.partners.permissions import (
     TerritoryPermissionPolicy,
     abuse_reports_for,
     guard_object_views,
@@ -57,7 +57,7 @@ def recipient_name(message):
 
 
 def recipient_address(message):
-    from .contact_views import Recipient
+    from profiles_module.contact.views import Recipient
 
     recipient = Recipient.of(message)
     return recipient.address if recipient is not None else "—"

@@ -14,7 +14,7 @@ from django.http import Http404
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
-from .search import NOWHERE, Territory
+from profiles_module.search.query import NOWHERE, Territory
 
 
 def editor_territory(user):
@@ -24,7 +24,7 @@ def editor_territory(user):
     if user.is_superuser:
         return None
     if not hasattr(user, "_profiles_territory"):
-        from .models import Partner
+        from profiles_module.models import Partner
 
         territories = [
             partner.get_territory()
@@ -137,7 +137,7 @@ def contact_messages_for(user, queryset):
     territory = editor_territory(user)
     if territory is None:
         return queryset
-    from .models import Departement
+    from profiles_module.models import Departement
 
     departements = territory.departements_queryset().values_list("code", flat=True)
     regions = Departement.objects.filter(code__in=departements).values_list(
@@ -159,7 +159,7 @@ def abuse_reports_for(user, queryset):
     territory = editor_territory(user)
     if territory is None:
         return queryset
-    from .models import ContactMessage, Profile
+    from profiles_module.models import ContactMessage, Profile
 
     fiches = scope_to_editor(Profile.objects.all(), user)
     without_fiche = contact_messages_for(user, ContactMessage.objects.filter(recipient=None))

@@ -14,10 +14,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import tokens
-from .conf import app_settings
-from .emails import link, purge_outbox, queue_email, retry_due
-from .models import (
+from profiles_module.conf import app_settings
+from profiles_module.models import (
     AbuseReport,
     ContactMessage,
     LifecycleSettings,
@@ -25,7 +23,9 @@ from .models import (
     Profile,
     ProfileEvent,
 )
-from .models.profiles import HiddenReason
+from profiles_module.models.profiles import HiddenReason
+from profiles_module.publication import tokens
+from profiles_module.publication.emails import link, purge_outbox, queue_email, retry_due
 
 Event = ProfileEvent.Kind
 

@@ -1,13 +1,13 @@
 """Template context for the app's pages; add it to the host's TEMPLATES options.
 
-    "profiles_module.context_processors.embed"
+    "profiles_module.partners.context_processors.embed"
 
 Without it the pages still work, always in the host's layout (no embed mode).
 """
 
 from functools import partial
 
-from .embed import is_embedded, layout_template, national_url, partner_of
+from profiles_module.partners.embed import is_embedded, layout_template, national_url, partner_of
 
 
 def embed(request):

@@ -17,11 +17,17 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .conf import app_settings
-from .filters import ProfileFilterSet
-from .models import MapPage, Profile, ProfileOption
-from .models.profiles import choice_labels
-from .search import PUBLIC_FIELDS, map_features, parse_bbox, public_point, public_sectors
+from profiles_module.conf import app_settings
+from profiles_module.models import MapPage, Profile, ProfileOption
+from profiles_module.models.profiles import choice_labels
+from profiles_module.search.filters import ProfileFilterSet
+from profiles_module.search.query import (
+    PUBLIC_FIELDS,
+    map_features,
+    parse_bbox,
+    public_point,
+    public_sectors,
+)
 
 # Parameters that are not filters.
 API_PARAMS = {"page", "page_size", "page_id", "bbox", "zoom"}
@@ -45,7 +51,7 @@ def get_map_page(request):
 
 
 def filtered_queryset(request):
-    from .embed import territory_for
+    from profiles_module.partners.embed import territory_for
 
     page = get_map_page(request)
     filterset = ProfileFilterSet(
