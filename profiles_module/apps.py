@@ -10,20 +10,20 @@ class ProfilesModuleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from profiles_module import checks  # noqa: F401  (registers the system checks)
-
-        self.connect_lifecycle_signals()
-
-    def connect_lifecycle_signals(self):
+        # Imported here, not at the top: these modules use the models, which Django loads
+        # after reading the AppConfig. This is where features are wired together.
         from django.db.models.signals import post_delete
         from wagtail.signals import workflow_approved, workflow_rejected
 
+        from profiles_module import checks  # noqa: F401  (registers the system checks)
+        from profiles_module.contact.history import history_data
+        from profiles_module.models import Profile
+        from profiles_module.partners import signals as partner_signals
+        from profiles_module.publication import views as publication_views
         from profiles_module.publication.lifecycle import (
             notify_moderation_result,
             scrub_profile_traces,
         )
-
-        from .models import Profile
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")
         workflow_approved.connect(
@@ -36,3 +36,6 @@ class ProfilesModuleConfig(AppConfig):
             weak=False,
             dispatch_uid="fv_moderation_rejected",
         )
+        partner_signals.connect()
+        # The owner's data download holds their exchanges through the contact relay.
+        publication_views.DATA_SECTIONS["messages"] = history_data

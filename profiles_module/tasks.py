@@ -1,32 +1,20 @@
-"""Django tasks: run by `manage.py db_worker` in production, immediately in tests."""
+"""Django tasks of the app: run by `manage.py db_worker` in production, immediately in tests.
+
+Each task lives next to the code it runs; this module keeps the paths that queued tasks
+were stored under (a database queue holds `profiles_module.tasks.<name>` rows written
+before the tasks moved), and the scheduled pass that spans several features.
+"""
 
 from django.tasks import task
 
+from profiles_module import schedule
+from profiles_module.publication.emails import send_email
+from profiles_module.publication.lifecycle import request_updates
 
-@task
-def send_email(message_id):
-    """Send one message of the outbox (retries are scheduled by `emails.deliver`)."""
-    from profiles_module.publication.emails import deliver
-
-    return deliver(message_id)
+__all__ = ["request_updates", "run_lifecycle", "send_email"]
 
 
 @task
 def run_lifecycle():
-    """Reminders, hiding, erasure and the outbox's due messages: see lifecycle.run."""
-    from profiles_module.publication.lifecycle import run
-
-    return run()
-
-
-@task
-def request_updates(profile_ids, user_id=None):
-    """The admin bulk action "ask to update", sent from the queue."""
-    from profiles_module.publication.lifecycle import request_update
-
-    from .models import Profile
-
-    sent = 0
-    for profile in Profile.objects.filter(pk__in=profile_ids):
-        sent += bool(request_update(profile))
-    return sent
+    """Reminders, hiding, erasure and the outbox's due messages: see schedule.run."""
+    return schedule.run()

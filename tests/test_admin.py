@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from profiles_module.models import Commune, Departement, Profile, ProfileOption, Region, Sector
-from profiles_module.wagtail_hooks import PRIVATE_FIELDS, ProfileViewSet
+from profiles_module.profiles.admin import PRIVATE_FIELDS
+from profiles_module.wagtail_hooks import ProfileViewSet
 from tests.factories import make_profile
 
 URLS = "wagtailsnippets_profiles_module_profile"

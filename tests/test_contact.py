@@ -11,11 +11,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from profiles_module import schedule
+from profiles_module.contact.forms import ContactForm
 from profiles_module.contact.views import VERIFY_SALT
 from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent, VerifiedSender
 from profiles_module.models.contact import hash_address
 from profiles_module.publication import lifecycle
-from profiles_module.publication.forms import ContactForm
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -258,12 +259,12 @@ def test_long_body_and_control_characters_are_refused(client, profile):
 def test_bodies_are_erased_after_the_delay_metadata_stays(client, profile):
     assert post(client, profile).status_code == 302
     message = ContactMessage.objects.get()
-    lifecycle.run(now=message.created_at + timedelta(days=29))
+    schedule.run(now=message.created_at + timedelta(days=29))
     message.refresh_from_db()
     assert message.body and message.body_erased_at is None
 
     later = message.created_at + timedelta(days=31)
-    lifecycle.run(now=later)
+    schedule.run(now=later)
     message.refresh_from_db()
     assert message.body == "" and message.body_erased_at == later
     assert message.sender_name == "Sacha" and message.recipient_uid == profile.uid
@@ -394,9 +395,9 @@ def test_unverified_messages_are_erased_after_seven_days(client, profile):
     assert post(client, profile, sender_address=NEWCOMER).status_code == 302
     assert post(client, profile).status_code == 302  # verified, delivered
     waiting = ContactMessage.objects.get(status=ContactMessage.Status.AWAITING_VERIFICATION)
-    lifecycle.run(now=waiting.created_at + timedelta(days=6))
+    schedule.run(now=waiting.created_at + timedelta(days=6))
     assert ContactMessage.objects.filter(pk=waiting.pk).exists()
-    done = lifecycle.run(now=waiting.created_at + timedelta(days=7, minutes=1))
+    done = schedule.run(now=waiting.created_at + timedelta(days=7, minutes=1))
     assert done["contact_unverified_erased"] == 1
     assert not ContactMessage.objects.filter(pk=waiting.pk).exists()
     assert ContactMessage.objects.get().status == ContactMessage.Status.SENT
@@ -439,7 +440,7 @@ def block_id_of(page):
 
 
 def post_block(client, page, *, age=10, ip="203.0.113.5", **fields):
-    from profiles_module.blocks import block_target
+    from profiles_module.contact.blocks import block_target
 
     block_id = block_id_of(page)
     with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() - age):

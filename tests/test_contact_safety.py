@@ -18,7 +18,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import normalize_newlines
 
-from profiles_module.blocks import block_target
+from profiles_module import schedule
+from profiles_module.contact.blocks import block_target
+from profiles_module.contact.forms import ContactForm
+from profiles_module.contact.retention import erase_contact_bodies
 from profiles_module.contact.views import Recipient
 from profiles_module.models import (
     AbuseReport,
@@ -31,7 +34,6 @@ from profiles_module.models import (
 from profiles_module.models.contact import hash_address
 from profiles_module.publication import lifecycle
 from profiles_module.publication.emails import render_email
-from profiles_module.publication.forms import ContactForm
 from tests.factories import make_profile
 from tests.test_lifecycle import assert_no_trace
 
@@ -283,7 +285,7 @@ def test_limits_are_shared_by_processes_through_redis(client, profile, two_redis
     other = ProfileForm(make_profile(public_name="Alix", email="alix@example.org"))
 
     def post_through(cache, target, **fields):
-        with mock.patch("profiles_module.publication.views.cache", cache):
+        with mock.patch("profiles_module.common.ratelimit.cache", cache):
             return target.post(client, **fields)
 
     assert post_through(first, form, ip="198.51.100.1").status_code == 302
@@ -559,7 +561,7 @@ def test_reports_are_not_shown_to_users_without_permission(client, profile, djan
 
 def test_erased_body_is_not_shown_in_the_admin(client, profile, admin_client):
     report = make_report(client, ProfileForm(profile))
-    lifecycle.erase_contact_bodies(report.message.created_at + timedelta(days=31))
+    erase_contact_bodies(report.message.created_at + timedelta(days=31))
     html = admin_client.get(reverse("abuse_reports:index")).content.decode()
     assert escape(TEXT) not in html and "(effacé)" in html and "Insistant." in html
 
@@ -580,7 +582,7 @@ def test_unsent_emails_are_abandoned_when_the_text_is_erased(client, profile):
         assert all(TEXT in email.text_body for email in emails)
 
         # Still retrying on day 29: nothing changes.
-        lifecycle.run(now=message.created_at + timedelta(days=29))
+        schedule.run(now=message.created_at + timedelta(days=29))
         message.refresh_from_db()
         assert message.body and message.status == ContactMessage.Status.PENDING
         assert all(email.text_body and email.status == "pending" for email in emails.all())
@@ -588,7 +590,7 @@ def test_unsent_emails_are_abandoned_when_the_text_is_erased(client, profile):
     # Day 31, the provider is back: the due retries would send them, but the texts are
     # erased first and the emails abandoned.
     assert mail.outbox == []
-    lifecycle.run(now=message.created_at + timedelta(days=31))
+    schedule.run(now=message.created_at + timedelta(days=31))
     message.refresh_from_db()
     assert message.body == "" and message.status == ContactMessage.Status.FAILED
     for email in emails.all():
@@ -600,7 +602,7 @@ def test_unsent_emails_are_abandoned_when_the_text_is_erased(client, profile):
         profile=profile, kind=ProfileEvent.Kind.EMAIL_FAILED, detail__contains="erased"
     ).exists()
     # Idempotent.
-    lifecycle.run(now=message.created_at + timedelta(days=32))
+    schedule.run(now=message.created_at + timedelta(days=32))
     assert mail.outbox == []
 
 
@@ -614,7 +616,7 @@ def test_abandoned_emails_lose_their_text_with_the_message(client, profile):
     message = ContactMessage.objects.get()
     email = OutgoingEmail.objects.get(pk=message.email_id)
     assert email.status == OutgoingEmail.Status.FAILED and TEXT in email.text_body
-    lifecycle.erase_contact_bodies(message.created_at + timedelta(days=31))
+    erase_contact_bodies(message.created_at + timedelta(days=31))
     email.refresh_from_db()
     assert email.text_body == "" and email.html_body == ""
     assert email.status == OutgoingEmail.Status.FAILED
@@ -629,12 +631,12 @@ def test_an_email_being_sent_is_left_to_its_worker_then_abandoned(client, profil
     message = ContactMessage.objects.get()
     OutgoingEmail.objects.filter(pk=message.email_id).update(status=OutgoingEmail.Status.SENDING)
     later = message.created_at + timedelta(days=31)
-    lifecycle.erase_contact_bodies(later)
+    erase_contact_bodies(later)
     email = OutgoingEmail.objects.get(pk=message.email_id)
     assert email.status == OutgoingEmail.Status.SENDING and email.text_body
     # The worker failed: back to pending, and the next pass abandons it.
     OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.PENDING)
-    lifecycle.erase_contact_bodies(later + timedelta(hours=1))
+    erase_contact_bodies(later + timedelta(hours=1))
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.FAILED and email.text_body == ""
     assert ContactMessage.objects.get().status == ContactMessage.Status.FAILED
@@ -648,7 +650,7 @@ def test_other_emails_are_untouched_by_the_erasure(client, profile):
         assert ProfileForm(profile).post(client).status_code == 302
         lifecycle.request_update(profile)
     update = OutgoingEmail.objects.get(template="update_request")
-    lifecycle.erase_contact_bodies(timezone.now() + timedelta(days=31))
+    erase_contact_bodies(timezone.now() + timedelta(days=31))
     update.refresh_from_db()
     assert update.status == OutgoingEmail.Status.PENDING and update.text_body
 

@@ -4,7 +4,7 @@ commune autocomplete finds what people type."""
 import pytest
 from django.core.management import call_command
 
-from profiles_module.geography.communes import read_rows
+from profiles_module.geography.loader import read_rows
 from profiles_module.models import Commune, Departement, Region
 
 pytestmark = pytest.mark.django_db

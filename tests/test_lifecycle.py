@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from profiles_module import schedule
 from profiles_module.models import (
     AccessToken,
     LifecycleSettings,
@@ -58,35 +59,35 @@ def test_whole_lifecycle_reminds_hides_warns_then_erases():
     start = timezone.now() - timedelta(days=800)
     profile = owner_profile(start)
 
-    lifecycle.run(now=start + 30 * DAY)
+    schedule.run(now=start + 30 * DAY)
     assert subjects() == []
 
-    lifecycle.run(now=lifecycle.months_after(start, 6) + DAY)
+    schedule.run(now=lifecycle.months_after(start, 6) + DAY)
     assert len(subjects()) == 1  # first reminder
-    lifecycle.run(now=lifecycle.months_after(start, 6) + 2 * DAY)
+    schedule.run(now=lifecycle.months_after(start, 6) + 2 * DAY)
     assert len(subjects()) == 1  # idempotent
     assert Profile.objects.get(pk=profile.pk).reminders_sent == 1
 
-    lifecycle.run(now=lifecycle.months_after(start, 11) + DAY)
+    schedule.run(now=lifecycle.months_after(start, 11) + DAY)
     assert len(subjects()) == 2  # second reminder
     assert Profile.objects.get(pk=profile.pk).live is True
 
-    lifecycle.run(now=lifecycle.months_after(start, 12) + DAY)
+    schedule.run(now=lifecycle.months_after(start, 12) + DAY)
     profile.refresh_from_db()
     assert profile.live is False and profile.hidden_reason == "stale"
     assert Profile.objects.public().filter(pk=profile.pk).exists() is False
     assert len(subjects()) == 3  # "your profile is hidden"
 
     warn_at = lifecycle.months_after(start, 24) - 30 * DAY
-    lifecycle.run(now=warn_at - DAY)
+    schedule.run(now=warn_at - DAY)
     assert len(subjects()) == 3
-    lifecycle.run(now=warn_at + DAY)
+    schedule.run(now=warn_at + DAY)
     assert len(subjects()) == 4  # erasure warning
-    lifecycle.run(now=warn_at + 10 * DAY)
+    schedule.run(now=warn_at + 10 * DAY)
     assert Profile.objects.filter(pk=profile.pk).exists()
     assert len(subjects()) == 4
 
-    lifecycle.run(now=lifecycle.months_after(start, 24) + 2 * DAY)
+    schedule.run(now=lifecycle.months_after(start, 24) + 2 * DAY)
     assert not Profile.objects.filter(pk=profile.pk).exists()
     assert "erased" in kinds(profile)
     for kind in ("reminded", "hidden", "erasure_warned", "email_sent"):
@@ -99,7 +100,7 @@ def test_whole_lifecycle_reminds_hides_warns_then_erases():
 def test_still_looking_from_a_reminder_restarts_the_clock_and_unhides(client):
     start = timezone.now() - timedelta(days=370)
     profile = owner_profile(start)
-    lifecycle.run(now=lifecycle.months_after(start, 12) + DAY)
+    schedule.run(now=lifecycle.months_after(start, 12) + DAY)
     profile.refresh_from_db()
     assert profile.live is False
     reminder = mail.outbox[-1]
@@ -118,7 +119,7 @@ def test_still_looking_from_a_reminder_restarts_the_clock_and_unhides(client):
 def test_a_long_forgotten_profile_gets_only_its_latest_step():
     start = timezone.now() - timedelta(days=800)
     owner_profile(start)
-    lifecycle.run(now=lifecycle.months_after(start, 13))
+    schedule.run(now=lifecycle.months_after(start, 13))
     assert len(subjects()) == 1  # hidden, without two reminders first
 
 
@@ -126,9 +127,9 @@ def test_unconfirmed_drafts_are_erased_after_the_delay():
     now = timezone.now()
     draft = make_profile(email=EMAIL, public_name=NAME, live=False, awaiting_confirmation=True)
     draft.save_revision()
-    lifecycle.run(now=now + 6 * DAY)
+    schedule.run(now=now + 6 * DAY)
     assert Profile.objects.filter(pk=draft.pk).exists()
-    lifecycle.run(now=now + 8 * DAY)
+    schedule.run(now=now + 8 * DAY)
     assert not Profile.objects.filter(pk=draft.pk).exists()
     assert_no_trace(EMAIL, NAME)
 
@@ -141,7 +142,7 @@ def test_delays_come_from_the_site_settings():
     conf.save()
     now = timezone.now()
     draft = make_profile(live=False, awaiting_confirmation=True)
-    lifecycle.run(now=now + 3 * DAY)
+    schedule.run(now=now + 3 * DAY)
     assert not Profile.objects.filter(pk=draft.pk).exists()
 
 
@@ -201,7 +202,7 @@ def test_provider_outage_delays_every_email_and_sends_each_exactly_once():
     assert len(FlakyBackend.sent) == 0 or FlakyBackend.failures == 0
     # The cron runs every hour for a day.
     for hour in range(1, 25):
-        lifecycle.run(now=now + timedelta(hours=hour))
+        schedule.run(now=now + timedelta(hours=hour))
     recipients = sorted(m.to[0] for m in FlakyBackend.sent)
     assert recipients == sorted(p.email for p in profiles)
     assert OutgoingEmail.objects.filter(status="sent").count() == 3
@@ -212,7 +213,7 @@ def test_provider_outage_delays_every_email_and_sends_each_exactly_once():
     # Sent bodies are erased (they hold a live link).
     assert not OutgoingEmail.objects.exclude(text_body="").exists()
     # Running again sends nothing more.
-    lifecycle.run(now=now + timedelta(days=2))
+    schedule.run(now=now + timedelta(days=2))
     assert len(FlakyBackend.sent) == 3
 
 
@@ -236,7 +237,7 @@ def test_outbox_rows_are_purged_after_the_retention():
     profile = make_profile()
     lifecycle.request_update(profile)
     assert OutgoingEmail.objects.count() == 1
-    lifecycle.run(now=timezone.now() + timedelta(days=31))
+    schedule.run(now=timezone.now() + timedelta(days=31))
     assert OutgoingEmail.objects.count() == 0
 
 

@@ -185,7 +185,7 @@ def test_sector_territory_follows_its_place():
 
 
 def test_load_geography_moves_the_sectors_with_their_commune():
-    from profiles_module.geography.communes import load_geography
+    from profiles_module.geography.loader import load_geography
     from profiles_module.models import Commune, Sector
 
     make_profile(commune="42218")

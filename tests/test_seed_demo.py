@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from wagtail.search.backends import get_search_backend
 
+from profiles_module import schedule
 from profiles_module.demo.seed import DemoProfiles, Geography
 from profiles_module.models import (
     Commune,
@@ -20,7 +21,6 @@ from profiles_module.models import (
     Region,
     Sector,
 )
-from profiles_module.publication import lifecycle
 from tests.factories import make_partner, make_profile
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_the_publication_lifecycle_has_nothing_to_do_on_the_seeding_day():
     assert states[(False, True, "")] and states[(False, False, "stale")]
     assert Profile.objects.filter(live=True, reminders_sent__gt=0).exists()
 
-    done = lifecycle.run(now=REFERENCE + timedelta(hours=12))
+    done = schedule.run(now=REFERENCE + timedelta(hours=12))
 
     assert not any(done.values()), done
     assert not OutgoingEmail.objects.exists()

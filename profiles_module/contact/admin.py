@@ -22,12 +22,10 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from profiles_module.contact.views import Recipient
 from profiles_module.models import AbuseReport
-from profiles_module.partners.permissions import (
-    TerritoryPermissionPolicy,
-    abuse_reports_for,
-    guard_object_views,
-)
+from profiles_module.models.partners import abuse_reports_for
+from profiles_module.partners.permissions import TerritoryPermissionPolicy, guard_object_views
 
 PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
 
@@ -57,7 +55,6 @@ def recipient_name(message):
 
 
 def recipient_address(message):
-    from profiles_module.contact.views import Recipient
 
     recipient = Recipient.of(message)
     return recipient.address if recipient is not None else "—"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profiles_module.conf import app_settings
+from profiles_module.contact.blocks import find_relay_block
 from profiles_module.models import ContactMessage
 
 Status = ContactMessage.Status
@@ -91,8 +92,6 @@ def recipient_name(message, pages):
     if message.recipient is not None:
         return message.recipient.public_name
     if message.page_id and message.block_id:
-        from profiles_module.blocks import find_relay_block
-
         if message.page_id not in pages:
             pages[message.page_id] = message.page.specific
         page = pages[message.page_id]

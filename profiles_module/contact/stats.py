@@ -20,7 +20,7 @@ from wagtail.admin.views.reports import ReportView
 
 from profiles_module.contact.history import DELIVERED
 from profiles_module.models import ContactMessage, Departement, Region
-from profiles_module.partners.permissions import contact_messages_for
+from profiles_module.models.partners import contact_messages_for
 
 # Either permission opens the report; superusers have both.
 STATISTICS_PERMISSIONS = (

@@ -21,8 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from wagtail.models import Page, Site
 
+from profiles_module.blocks import ContactRelayBlock
+from profiles_module.common.language import current_language
+from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.conf import app_settings
+from profiles_module.contact.blocks import block_target, find_relay_block
+from profiles_module.contact.forms import AbuseReportForm, ContactForm
+from profiles_module.contact.history import history
 from profiles_module.models import (
     AbuseReport,
     BlockedSender,
@@ -32,16 +39,8 @@ from profiles_module.models import (
     VerifiedSender,
 )
 from profiles_module.models.contact import hash_address, territory_of
-from profiles_module.publication.emails import root_url, store_email
-from profiles_module.publication.forms import AbuseReportForm, ContactForm
-from profiles_module.publication.views import (
-    client_ip,
-    current_language,
-    over_limit,
-    signed_in_profile,
-)
-from profiles_module.search.query import with_public_relations
-from profiles_module.search.views import profile_page
+from profiles_module.publication.emails import root_url, send_email, store_email
+from profiles_module.publication.session import owner_required, signed_in_profile
 
 Event = ProfileEvent.Kind
 EMAIL_TEMPLATE = "contact_message"
@@ -53,33 +52,6 @@ REPORT_SALT = "profiles_module.contact.report_abuse"
 Status = ContactMessage.Status
 HOUR = 3600
 DAY = 24 * HOUR
-
-
-@require_POST
-@never_cache
-def contact(request, uid):
-    """POST of the contact form of a profile page."""
-    queryset = with_public_relations(Profile.objects.public()).select_related("place_commune")
-    profile = get_object_or_404(queryset, uid=uid)
-    form = ContactForm(request.POST, profile=profile)
-    if over_contact_limits(request, form, Recipient(profile=profile).rate_key):
-        return profile_page(request, profile, contact_form=form, status=429, contact_limited=True)
-    if not form.is_valid():
-        return profile_page(request, profile, contact_form=form, status=400)
-    if not form.is_spam:
-        sender_email = form.cleaned_data["sender_address"]
-        message = send_contact_message(
-            profile,
-            sender_name=form.cleaned_data["sender_name"],
-            sender_email=sender_email,
-            body=form.cleaned_data["message"],
-            sender_language=current_language(),
-            verified=owner_is_sender(request, sender_email),
-        )
-        if message.status == Status.AWAITING_VERIFICATION:
-            return redirect(profile.get_absolute_url() + "?contact=verify#contact")
-    # A bot that filled the honeypot sees the same page as a person.
-    return redirect(profile.get_absolute_url() + "?contact=sent#contact")
 
 
 def over_contact_limits(request, form, recipient_key):
@@ -135,8 +107,6 @@ class Recipient:
         if message.recipient is not None:
             return cls(profile=message.recipient)
         if message.page_id and message.block_id:
-            from profiles_module.blocks import find_relay_block
-
             page = message.page.specific if message.page.live else None
             value = page and find_relay_block(page, message.block_id)
             if value and value.get("address"):
@@ -153,7 +123,6 @@ class Recipient:
         """What the per-recipient limit counts on: the household, or the block."""
         if self.profile is not None:
             return self.profile.uid
-        from profiles_module.blocks import block_target
 
         return block_target(self.page.pk, self.block_id)
 
@@ -245,8 +214,6 @@ def send_contact_message(
             )
     if verified:
         return relay(message, recipient, sender_language=sender_language, now=now)
-    from profiles_module.tasks import send_email
-
     send_email.enqueue(verify.pk)
     return message
 
@@ -268,8 +235,6 @@ def relay(message, recipient, *, sender_language, now=None):
     read it (it is never delivered, and editors only see reported messages); the row
     stays so that editors and statistics know the sender keeps writing.
     """
-    from profiles_module.tasks import send_email
-
     now = now or timezone.now()
     profile = recipient.profile
     sender_email = message.sender_email
@@ -385,7 +350,6 @@ def verify_sender(request, token):
 
 
 def site_name(profile):
-    from wagtail.models import Site
 
     site = profile.site or Site.objects.filter(is_default_site=True).first()
     return (site.site_name if site else "") or "Futurs voisins"
@@ -396,9 +360,6 @@ def site_name(profile):
 def contact_block(request, page_id, block_id):
     """POST of the form of a ContactRelayBlock: the recipient (a profile or a fixed
     address) is looked up in the live page's StreamField, never sent by the browser."""
-    from wagtail.models import Page
-
-    from profiles_module.blocks import ContactRelayBlock, block_target, find_relay_block
 
     page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
     block_id = str(block_id)
@@ -529,3 +490,19 @@ def report_abuse(request, token):
         AbuseReport.objects.create(message=message, comment=form.cleaned_data["comment"])
         return TemplateResponse(request, template, context | {"reported": True})
     return TemplateResponse(request, template, context | {"form": form})
+
+
+@owner_required
+def manage_contacts(request, profile):
+    """The owner's contact history: who wrote to them, whom they wrote to."""
+    received, sent = history(profile)
+    return TemplateResponse(
+        request,
+        "profiles_module/manage/contacts.html",
+        {
+            "profile": profile,
+            "received": received,
+            "sent": sent,
+            "body_days": app_settings.CONTACT_BODY_DAYS,
+        },
+    )

@@ -3,7 +3,7 @@ from .contact import AbuseReport, BlockedSender, ContactMessage, VerifiedSender
 from .geography import Commune, Departement, Region, normalize_place_name
 from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
-from .pages import MapPage, SearchFilter
+from .pages import MapPage, PublishPage, SearchFilter
 from .partners import Partner
 from .profiles import Profile, Sector
 from .publication import (
@@ -11,7 +11,6 @@ from .publication import (
     LifecycleSettings,
     OutgoingEmail,
     ProfileEvent,
-    PublishPage,
 )
 
 __all__ = [

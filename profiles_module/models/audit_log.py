@@ -14,18 +14,13 @@ from django.db.models.functions import Cast
 from wagtail.models import ModelLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
+from .contact import AbuseReport
+from .partners import abuse_reports_for, editor_territory, scope_to_editor
+from .profiles import Profile
+
 
 class TerritoryLogEntryManager(ModelLogEntryManager):
     def viewable_by_user(self, user):
-        from profiles_module.partners.permissions import (
-            abuse_reports_for,
-            editor_territory,
-            scope_to_editor,
-        )
-
-        from .contact import AbuseReport
-        from .profiles import Profile
-
         entries = super().viewable_by_user(user)
         if editor_territory(user) is None:
             return entries

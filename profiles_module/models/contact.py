@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profiles_module.common.validators import validate_plain_text
 
+from .geography import Departement
 from .profiles import Profile
 from .publication import OutgoingEmail
 
@@ -97,7 +98,6 @@ def territory_of(profile):
     """(région code, département code) of a profile's first wished sector: a commune
     gives its département and its région, a département its région, a région only
     itself. Empty strings when the profile has no sector."""
-    from .geography import Departement
 
     sector = next(iter(profile.sectors.all()), None)  # ordered by sort_order
     if sector is None:

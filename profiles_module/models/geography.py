@@ -1,6 +1,6 @@
 """French reference geography: régions, départements, communes (INSEE / IGN / La Poste).
 
-Loaded from the data files shipped in profiles_module/data/geography by
+Loaded from the data files shipped in profiles_module/geography/data by
 `python manage.py load_geography`; never edited by hand.
 """
 

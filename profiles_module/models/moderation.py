@@ -6,6 +6,9 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask
 
+from .partners import editor_can_see, editor_territory, scope_to_editor
+from .profiles import Profile
+
 
 class TerritoryApprovalTask(AbstractGroupApprovalTask):
     """Approval by the chosen groups, where a partner editor acts only on the fiches of
@@ -16,8 +19,6 @@ class TerritoryApprovalTask(AbstractGroupApprovalTask):
     moderate fiches, not pages."""
 
     def _can_moderate(self, obj, user):
-        from profiles_module.partners.permissions import editor_can_see
-
         return not hasattr(obj, "sectors") or editor_can_see(user, obj)
 
     def user_can_access_editor(self, obj, user):
@@ -33,10 +34,6 @@ class TerritoryApprovalTask(AbstractGroupApprovalTask):
         return super().get_actions(obj, user) if self._can_moderate(obj, user) else []
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from profiles_module.partners.permissions import editor_territory, scope_to_editor
-
-        from .profiles import Profile
-
         states = super().get_task_states_user_can_moderate(user, **kwargs)
         if editor_territory(user) is None:
             return states

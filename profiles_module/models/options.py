@@ -46,8 +46,8 @@ class ProfileOption(models.Model):
 
     def profiles_using(self):
         """Profiles that chose this option (Wagtail's usage view does not see M2M fields)."""
-        from .profiles import Profile
-
-        return Profile.objects.filter(
+        # By name: Profile's module imports this one for its many-to-many fields.
+        profile = self._meta.apps.get_model("profiles_module", "Profile")
+        return profile.objects.filter(
             models.Q(project_kinds=self) | models.Q(steps=self) | models.Q(values=self)
         ).distinct()

@@ -11,10 +11,11 @@ from wagtail.models import Page
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from profiles_module.common.fields import ChoiceListField
-from profiles_module.common.panels import LocalLeafletPanel
+from profiles_module.common.leaflet import LocalLeafletPanel
 
 from .geography import Departement, Region
 from .profiles import ProfileKind
+from .territory import Territory
 
 # Metropolitan France, when the editor leaves the centre empty.
 FRANCE_CENTRE = (46.6, 2.5)
@@ -114,16 +115,59 @@ class MapPage(Page):
 
     def get_territory(self):
         """The Territory this page is limited to (everything when nothing is chosen)."""
-        from profiles_module.search.query import Territory
-
         return Territory.of_page(self)
 
     def offered_filters(self):
         return list(self.filters) or list(SearchFilter.values)
 
     def get_context(self, request, *args, **kwargs):
-        from profiles_module.search.query import search_context
+        # Page types serve their feature's view, which imports the models: imported when
+        # the page is served, the one import from the models up (docs/architecture.md).
+        from profiles_module.search.views import search_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(search_context(request, page=self))
         return context
+
+
+class PublishPage(Page):
+    """The "Publier ma fiche" page: the public form households fill in."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+    data_notice = RichTextField(
+        _("how the data is used"),
+        blank=True,
+        help_text=_("Shown beside the form. Leave empty for the default notice."),
+    )
+    thanks_text = RichTextField(
+        _("text after sending"),
+        blank=True,
+        help_text=_("Shown once the form is sent. Leave empty for the default text."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("data_notice"),
+        FieldPanel("thanks_text"),
+    ]
+    template = "profiles_module/publish/publish_page.html"
+
+    class Meta:
+        verbose_name = _("publish a profile page")
+        verbose_name_plural = _("publish a profile pages")
+
+    def serve(self, request, *args, **kwargs):
+        # Page types serve their feature's view, which imports the models: imported when
+        # the page is served, the one import from the models up (docs/architecture.md).
+        from profiles_module.publication.views import serve_publish_page
+
+        return serve_publish_page(self, request)
+
+    def get_form_class(self):
+        """Extension point: the form class of the page (a ProfileForm subclass)."""
+        # Page types use their feature's form, which imports the models: imported when
+        # the page is used, the one import from the models up (docs/architecture.md).
+        from profiles_module.publication.forms import PublishProfileForm
+
+        return PublishProfileForm

@@ -8,14 +8,19 @@ editors look after the fiches of that territory only.
 import re
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
+from .contact import ContactMessage
 from .geography import Departement, Region
+from .profiles import Profile
+from .territory import NOWHERE, Territory
 
 HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # WCAG AA for normal text: the colour carries white text (buttons) and is the colour of
@@ -175,8 +180,6 @@ class Partner(ClusterableModel):
 
     def get_territory(self):
         """Its régions and départements (read from the prefetch when there is one)."""
-        from profiles_module.search.query import Territory
-
         if not hasattr(self, "_territory"):
             self._territory = Territory(
                 tuple(region.pk for region in self.regions.all()),
@@ -212,7 +215,6 @@ PARTNER_GROUP_PERMISSIONS = [
 
 def partner_group(partner):
     """The Wagtail group of a partner's editors, created with its permissions."""
-    from django.contrib.auth.models import Permission
 
     group, _created = Group.objects.get_or_create(name=f"Partenaire : {partner.name}"[:150])
     for app_label, _model, codename in PARTNER_GROUP_PERMISSIONS:
@@ -221,11 +223,6 @@ def partner_group(partner):
         ).first()
         if permission is not None:
             group.permissions.add(permission)
-    # Its editors moderate the fiches of their territory (TerritoryApprovalTask).
-    from .moderation import TerritoryApprovalTask
-
-    for task in TerritoryApprovalTask.objects.all():
-        task.groups.add(group)
     return group
 
 
@@ -239,7 +236,6 @@ def cached_partners():
     pages and partner sites need theirs on every request: one cache read instead of
     three queries. Saving or deleting a partner clears it (see signal handlers below).
     """
-    from django.core.cache import cache
 
     index = cache.get(CACHE_KEY)
     if index is None:
@@ -254,12 +250,75 @@ def cached_partners():
 
 
 def forget_partners(**kwargs):
-    from django.core.cache import cache
 
     cache.delete(CACHE_KEY)
 
 
-for signal in (models.signals.post_save, models.signals.post_delete):
-    signal.connect(forget_partners, sender=Partner)
-for through in (Partner.regions.through, Partner.departements.through):
-    models.signals.m2m_changed.connect(forget_partners, sender=through)
+def editor_territory(user):
+    """The Territory a user's admin view of the fiches is limited to; None for no limit."""
+    if user is None or not user.is_active:
+        return NOWHERE
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_profiles_territory"):
+        territories = [
+            partner.get_territory()
+            for partner in Partner.objects.filter(group__in=user.groups.all()).prefetch_related(
+                "regions", "departements"
+            )
+        ]
+        if not territories:
+            territory = None
+        else:
+            territory = Territory(
+                tuple({pk for each in territories for pk in each.region_ids}),
+                tuple({pk for each in territories for pk in each.departement_ids}),
+            )
+            if territory.everywhere:
+                territory = NOWHERE  # Partners without a territory: no fiche, not all.
+        user._profiles_territory = territory
+    return user._profiles_territory
+
+
+def scope_to_editor(queryset, user):
+    """The fiches of `queryset` a user may see in the admin."""
+    territory = editor_territory(user)
+    return queryset if territory is None else territory.apply(queryset)
+
+
+def editor_can_see(user, profile):
+    """Whether a user may see this fiche in the admin (see scope_to_editor)."""
+    if editor_territory(user) is None:
+        return True
+    return scope_to_editor(type(profile).objects.filter(pk=profile.pk), user).exists()
+
+
+def contact_messages_for(user, queryset):
+    """Contact messages a user may see the metadata of: for partner editors, those
+    whose recipient lived (when the message was written) in their territory."""
+    territory = editor_territory(user)
+    if territory is None:
+        return queryset
+    departements = territory.departements_queryset().values_list("code", flat=True)
+    regions = Departement.objects.filter(code__in=departements).values_list(
+        "region__code", flat=True
+    )
+    return queryset.filter(
+        Q(departement_code__in=list(departements))
+        | Q(departement_code="", region_code__in=list(regions))
+    )
+
+
+def abuse_reports_for(user, queryset):
+    """Abuse reports a user may see and handle: for partner editors, those about a
+    message to a fiche of their territory (the fiches they look after, whatever the
+    fiche's sectors were when the message was written). Once the fiche is erased, the
+    territory stored with the message decides, as for the statistics
+    (contact_messages_for). Messages to a contact block's fixed address store no
+    territory, so their reports stay with the national team."""
+    territory = editor_territory(user)
+    if territory is None:
+        return queryset
+    fiches = scope_to_editor(Profile.objects.all(), user)
+    without_fiche = contact_messages_for(user, ContactMessage.objects.filter(recipient=None))
+    return queryset.filter(Q(message__recipient__in=fiches) | Q(message__in=without_fiche))

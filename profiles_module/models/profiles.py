@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from profiles_module.common.fields import ChoiceListField
 from profiles_module.common.images import resize_photo, validate_photo_size
+from profiles_module.common.paths import profile_path
 from profiles_module.common.validators import (
     validate_no_contact_details,
     validate_plain_text,
@@ -337,7 +339,6 @@ class Profile(
 
     def get_absolute_url(self):
         """The public profile page (only answers while the profile is public)."""
-        from profiles_module.search.query import profile_path
 
         return profile_path(self)
 
@@ -601,3 +602,46 @@ class Sector(Orderable):
         # Keep only the place that matches the kind, so a sector never means two things.
         for name in {"commune", "departement", "region"} - {required}:
             setattr(self, name, None)
+
+
+# Every field a public card, the profile page or the API shows; nothing private.
+PUBLIC_FIELDS = [
+    "id",
+    "uid",
+    "profile_kind",
+    "public_name",
+    "composition",
+    "adults",
+    "children",
+    "age_bands",
+    "setting",
+    "tenure",
+    "financing_band",
+    "financing_public",
+    "social_housing_eligible",
+    "horizon",
+    "role",
+    "place_identified",
+    "place_commune",
+    "values_other",
+    "presentation",
+    "photo",
+    "national_project_url",
+    "latitude",
+    "longitude",
+    "created_at",
+    "last_confirmed_at",
+]
+
+
+def with_public_relations(queryset):
+    """Only the public columns, and the relations cards show, in a constant number of queries."""
+    return queryset.only(*PUBLIC_FIELDS).prefetch_related(
+        Prefetch(
+            "sectors",
+            queryset=Sector.objects.select_related("commune", "departement", "region"),
+        ),
+        "project_kinds",
+        "values",
+        "steps",
+    )

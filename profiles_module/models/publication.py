@@ -10,49 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
-from wagtail.models import Page
 
 from .profiles import Profile
-
-
-class PublishPage(Page):
-    """The "Publier ma fiche" page: the public form households fill in."""
-
-    introduction = RichTextField(_("introduction"), blank=True)
-    data_notice = RichTextField(
-        _("how the data is used"),
-        blank=True,
-        help_text=_("Shown beside the form. Leave empty for the default notice."),
-    )
-    thanks_text = RichTextField(
-        _("text after sending"),
-        blank=True,
-        help_text=_("Shown once the form is sent. Leave empty for the default text."),
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("introduction"),
-        FieldPanel("data_notice"),
-        FieldPanel("thanks_text"),
-    ]
-    template = "profiles_module/publish/publish_page.html"
-
-    class Meta:
-        verbose_name = _("publish a profile page")
-        verbose_name_plural = _("publish a profile pages")
-
-    def serve(self, request, *args, **kwargs):
-        from profiles_module.publication.views import serve_publish_page
-
-        return serve_publish_page(self, request)
-
-    def get_form_class(self):
-        """Extension point: the form class of the page (a ProfileForm subclass)."""
-        from profiles_module.publication.forms import PublishProfileForm
-
-        return PublishProfileForm
 
 
 @register_setting(icon="time")

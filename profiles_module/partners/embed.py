@@ -18,6 +18,10 @@ import re
 from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
+from wagtail.models import Site
+
+from profiles_module.models import Partner
+from profiles_module.models.territory import Territory
 
 EMBED_PATH_RE = re.compile(r"^/integration/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)$")
 # What an embedded frame may show: the app's public URLs and Wagtail's pages. Never the
@@ -39,10 +43,6 @@ def partner_of(request):
     if request is None:
         return None
     if not hasattr(request, "_profiles_partner"):
-        from wagtail.models import Site
-
-        from profiles_module.models import Partner
-
         site = Site.find_for_request(request)
         request._profiles_partner = Partner.of_site(site.pk) if site else None
     return request._profiles_partner
@@ -60,7 +60,6 @@ def layout_template(request):
 def territory_for(request, territory=None):
     """`territory` (a map page's; None: all of France) limited to the request's
     partner's territory, on its embedded pages and its own site."""
-    from profiles_module.search.query import Territory
 
     territory = territory or Territory()
     partner = partner_of(request)
@@ -75,7 +74,6 @@ def national_url(request):
     if is_embedded(request):
         # This same site without the embed prefix, which ends the frame's script prefix.
         return request.build_absolute_uri(get_script_prefix().removesuffix(embed_prefix(partner)))
-    from wagtail.models import Site
 
     site = Site.objects.filter(is_default_site=True).first()
     return f"{site.root_url}/" if site is not None and site.pk != partner.site_id else ""
@@ -95,7 +93,6 @@ class EmbedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from profiles_module.models import Partner
 
         match = EMBED_PATH_RE.match(request.path_info)
         if not match:

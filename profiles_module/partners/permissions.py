@@ -9,46 +9,11 @@ permissions (a national editor) and superusers see every fiche.
 from functools import wraps
 
 from django.contrib.admin.utils import unquote
-from django.db.models import Q
 from django.http import Http404
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
-from profiles_module.search.query import NOWHERE, Territory
-
-
-def editor_territory(user):
-    """The Territory a user's admin view of the fiches is limited to; None for no limit."""
-    if user is None or not user.is_active:
-        return NOWHERE
-    if user.is_superuser:
-        return None
-    if not hasattr(user, "_profiles_territory"):
-        from profiles_module.models import Partner
-
-        territories = [
-            partner.get_territory()
-            for partner in Partner.objects.filter(group__in=user.groups.all()).prefetch_related(
-                "regions", "departements"
-            )
-        ]
-        if not territories:
-            territory = None
-        else:
-            territory = Territory(
-                tuple({pk for each in territories for pk in each.region_ids}),
-                tuple({pk for each in territories for pk in each.departement_ids}),
-            )
-            if territory.everywhere:
-                territory = NOWHERE  # Partners without a territory: no fiche, not all.
-        user._profiles_territory = territory
-    return user._profiles_territory
-
-
-def scope_to_editor(queryset, user):
-    """The fiches of `queryset` a user may see in the admin."""
-    territory = editor_territory(user)
-    return queryset if territory is None else territory.apply(queryset)
+from profiles_module.models.partners import editor_territory, scope_to_editor
 
 
 class TerritoryPermissionPolicy(ModelPermissionPolicy):
@@ -82,10 +47,6 @@ class TerritoryPermissionPolicy(ModelPermissionPolicy):
         # Editors whose partners' territory misses the object are left out; they are
         # few, so this is done in Python.
         return users.filter(pk__in=[u.pk for u in users if self.can_see(u, instance)])
-
-
-def editor_can_see(user, profile):
-    return TerritoryPermissionPolicy(type(profile)).can_see(user, profile)
 
 
 def guard_object_views(urlpatterns, model):
@@ -129,38 +90,3 @@ class TerritoryBulkActionMixin:
         )
         extra["items_with_no_access"] = [obj for obj in refused if obj.pk in visible]
         return [obj for obj in objects if obj.pk in visible], extra
-
-
-def contact_messages_for(user, queryset):
-    """Contact messages a user may see the metadata of: for partner editors, those
-    whose recipient lived (when the message was written) in their territory."""
-    territory = editor_territory(user)
-    if territory is None:
-        return queryset
-    from profiles_module.models import Departement
-
-    departements = territory.departements_queryset().values_list("code", flat=True)
-    regions = Departement.objects.filter(code__in=departements).values_list(
-        "region__code", flat=True
-    )
-    return queryset.filter(
-        Q(departement_code__in=list(departements))
-        | Q(departement_code="", region_code__in=list(regions))
-    )
-
-
-def abuse_reports_for(user, queryset):
-    """Abuse reports a user may see and handle: for partner editors, those about a
-    message to a fiche of their territory (the fiches they look after, whatever the
-    fiche's sectors were when the message was written). Once the fiche is erased, the
-    territory stored with the message decides, as for the statistics
-    (contact_messages_for). Messages to a contact block's fixed address store no
-    territory, so their reports stay with the national team."""
-    territory = editor_territory(user)
-    if territory is None:
-        return queryset
-    from profiles_module.models import ContactMessage, Profile
-
-    fiches = scope_to_editor(Profile.objects.all(), user)
-    without_fiche = contact_messages_for(user, ContactMessage.objects.filter(recipient=None))
-    return queryset.filter(Q(message__recipient__in=fiches) | Q(message__in=without_fiche))

@@ -13,6 +13,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from profiles_module.models import Profile, ProfileEvent
 from profiles_module.partners.permissions import TerritoryBulkActionMixin
 from profiles_module.publication.emails import render_email
+from profiles_module.publication.lifecycle import request_updates, settings_for
 
 
 class ProfileEventsPanel(Panel):
@@ -45,8 +46,6 @@ class AskToUpdateBulkAction(TerritoryBulkActionMixin, SnippetBulkAction):
         )
 
     def get_context_data(self, **kwargs):
-        from profiles_module.publication.lifecycle import settings_for
-
         context = super().get_context_data(**kwargs)
         profiles = [item["item"] for item in context["items"]]
         now = timezone.now()
@@ -75,8 +74,6 @@ class AskToUpdateBulkAction(TerritoryBulkActionMixin, SnippetBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        from profiles_module.tasks import request_updates
-
         request_updates.enqueue([profile.pk for profile in objects])
         return len(objects), 0
 

@@ -9,12 +9,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
+from django.tasks import task, task_backends
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
+from wagtail.models import Site
 
 from profiles_module.conf import app_settings
 from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent
+from profiles_module.partners.embed import embed_prefix
 from profiles_module.publication import tokens
 
 Event = ProfileEvent.Kind
@@ -24,7 +27,6 @@ LINK_COLOUR = "#0b5d50"
 
 def root_url(profile):
     """Base of the links in a profile's emails: its site's, else the default site's."""
-    from wagtail.models import Site
 
     site = profile.site or Site.objects.filter(is_default_site=True).first()
     if site is not None:
@@ -46,7 +48,6 @@ def link(profile, name, *args, query=""):
     links into that partner's pages (its layout, its territory), whether the email is sent
     during the request or months later by the lifecycle: the script prefix of the moment
     (an embedded request's) is replaced by the fiche's own."""
-    from profiles_module.partners.embed import embed_prefix
 
     partner = partner_frame(profile)
     current = get_script_prefix()
@@ -86,7 +87,6 @@ def render_email(name, context, language):
 def get_email_context(profile, name, now):
     """Extension point: the context of every owner email. Each carries a fresh
     management link; reminders also a one-click "still looking" link."""
-    from wagtail.models import Site
 
     raw = tokens.issue(profile, tokens.Purpose.MANAGE, now=now)
     site = profile.site or Site.objects.filter(is_default_site=True).first()
@@ -117,8 +117,6 @@ def store_email(profile, name, *, recipient, context, language, now, reply_to=""
 
 def queue_email(profile, name, *, recipient=None, context=None, now=None):
     """Store an owner email in the outbox, log it and enqueue its sending."""
-    from profiles_module.tasks import send_email
-
     now = now or timezone.now()
     full_context = get_email_context(profile, name, now) | (context or {})
     message = store_email(
@@ -183,10 +181,6 @@ def deliver(message_id):
 
 
 def _failed(message, error, now):
-    from django.tasks import task_backends
-
-    from profiles_module.tasks import send_email
-
     # Provider errors often quote the address: keep it out of the logs.
     text = f"{type(error).__name__}: {error}".replace(message.recipient, "<recipient>")[:200]
     message.last_error = text
@@ -219,8 +213,6 @@ def _contact_status(message, status):
 def retry_due(now=None):
     """Enqueue pending messages that are due, and release messages stuck in "sending"
     (a worker that died mid-send). Returns how many were enqueued."""
-    from profiles_module.tasks import send_email
-
     now = now or timezone.now()
     OutgoingEmail.objects.filter(
         status=OutgoingEmail.Status.SENDING, last_attempt_at__lt=now - timedelta(hours=1)
@@ -243,3 +235,9 @@ def purge_outbox(now=None):
         status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED], created_at__lt=cutoff
     ).delete()
     return deleted
+
+
+@task
+def send_email(message_id):
+    """Send one message of the outbox (retries are scheduled by `emails.deliver`)."""
+    return deliver(message_id)

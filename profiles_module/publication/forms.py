@@ -5,32 +5,15 @@ choose the fields and add the consents, and on a partner's pages keep the wished
 in its territory (TerritoryLimit), a rule of where the form is shown, not of the profile.
 """
 
-import time
-
 from django import forms
-from django.core import signing
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import ClusterForm
 
-from profiles_module.common.validators import CONTROL_RE, validate_plain_text, validate_single_line
+from profiles_module.common.forms import ErrorSummaryMixin, TextareaField
+from profiles_module.geography.widgets import CommuneAutocompleteWidget
 from profiles_module.models import Commune, Departement, Profile, ProfileOption, Region, Sector
-from profiles_module.search.widgets import CommuneAutocompleteWidget
-
-
-class TextareaField(forms.CharField):
-    """Multi-line text with its line breaks as typed: browsers send them as CRLF, which
-    would count twice against max_length (the browser's maxlength counts once) and mix
-    with the LF of our own templates in emails."""
-
-    widget = forms.Textarea
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_newlines(value) if value else value
-
 
 PROFILE_FIELDS = [
     "profile_kind",
@@ -191,17 +174,6 @@ SECTOR_FORMSET = {
 }
 
 
-class ErrorSummaryMixin:
-    def error_summary(self):
-        """(field id, label, message) of every error, for the summary at the top."""
-        items = []
-        for name, errors in self.errors.items():
-            field_id = self[name].auto_id if name in self.fields else ""
-            label = self.fields[name].label if name in self.fields else ""
-            items.extend((field_id, label, error) for error in errors)
-        return items
-
-
 class ProfileForm(ErrorSummaryMixin, ClusterForm):
     """The profile as its owner edits it: every public criterion and the news consent.
 
@@ -349,134 +321,4 @@ class DeleteForm(ErrorSummaryMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that my profile and all its data will be erased for good"),
         required=True,
-    )
-
-
-class ContactForm(ErrorSummaryMixin, forms.Form):
-    """Write to a household from its profile page (the contact relay, issue 5).
-
-    `form_token` is signed with the time the form was shown: a message sent less than
-    CONTACT_MIN_SECONDS later (a bot) or more than CONTACT_MAX_SECONDS later is refused.
-    """
-
-    MIN_SECONDS = 3
-    MAX_SECONDS = 2 * 3600
-    SALT = "profiles_module.contact"
-
-    sender_name = forms.CharField(
-        label=_("Your name"),
-        max_length=80,
-        validators=[validate_single_line],
-        help_text=_("Shown to the household with your message."),
-    )
-    # Not named "…email…", and not type="email": public pages never mention the word,
-    # so that the privacy crawl (tests/test_privacy.py) can look for it.
-    sender_address = forms.EmailField(
-        label=_("Your e-mail address"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_(
-            "Never shown on the site. The household sees it only as the address their "
-            "answer goes to (Reply-To) when they reply to your message."
-        ),
-    )
-    message = TextareaField(
-        label=_("Your message"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Plain text, at most 5000 characters."),
-    )
-    # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, profile=None, target=None, **kwargs):
-        # What the form token is signed for: a profile, or a ContactRelayBlock's target.
-        self.profile = profile
-        self.target = str(profile.uid) if profile is not None else target
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["form_token"] = self.sign_token()
-
-    def signer(self):
-        return signing.TimestampSigner(salt=self.SALT)
-
-    def sign_token(self):
-        return self.signer().sign(self.target)
-
-    def clean_sender_name(self):
-        name = self.cleaned_data["sender_name"].strip()
-        # An encoded word ("=?utf-8?q?…?=") could smuggle a header once decoded.
-        if "=?" in name:
-            raise forms.ValidationError(_("This name contains characters that are not allowed."))
-        return name
-
-    def clean_sender_address(self):
-        address = self.cleaned_data["sender_address"]
-        # Valid in an address, but Python's email package decodes an encoded word there:
-        # "=?utf-8?q?x?=@example.net" would become "x@example.net" in the headers (or
-        # break the email with a decoded CR/LF).
-        if "=?" in address:
-            raise forms.ValidationError(_("This address contains characters that are not allowed."))
-        return address
-
-    def clean_message(self):
-        message = self.cleaned_data["message"]
-        if CONTROL_RE.search(message):
-            raise forms.ValidationError(_("This text contains invisible control characters."))
-        return message
-
-    def clean_form_token(self):
-        token = self.cleaned_data.get("form_token", "")
-        try:
-            value = self.signer().unsign(token, max_age=self.MAX_SECONDS)
-        except signing.SignatureExpired:
-            raise forms.ValidationError(
-                _("This form was open for too long. Check your message and send it again."),
-                code="expired",
-            ) from None
-        except signing.BadSignature:
-            value = None
-        if value != self.target:
-            raise forms.ValidationError(
-                _("This form is not valid any more. Check your message and send it again."),
-                code="invalid",
-            )
-        sent_after = time.time() - signing.b62_decode(token.rsplit(":", 2)[1])
-        if sent_after < self.MIN_SECONDS:
-            raise forms.ValidationError(
-                _("Your message was sent too fast. Wait a few seconds and send it again."),
-                code="too_fast",
-            )
-        return token
-
-    def full_clean(self):
-        super().full_clean()
-        # Every refused form gets a fresh token, so that sending again works.
-        if self.is_bound and self._errors:
-            data = self.data.copy()
-            data["form_token"] = self.sign_token()
-            self.data = data
-
-    @property
-    def is_spam(self):
-        return bool(self.cleaned_data.get("website"))
-
-
-class AbuseReportForm(ErrorSummaryMixin, forms.Form):
-    """The "report abuse" link of a relayed message: an optional comment (plain text,
-    like every text a visitor types) for the editors."""
-
-    comment = forms.CharField(
-        label=_("Comment (optional)"),
-        required=False,
-        max_length=2000,
-        validators=[validate_plain_text],
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Plain text, at most 2000 characters. Read by the site's editors only."),
     )

@@ -5,38 +5,33 @@ stays `live=True`: pausing, hiding and moderation all keep or make the profile n
 """
 
 import calendar
-from collections import Counter
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.tasks import task
 from django.utils import timezone
+from modelsearch.index import remove_object
+from wagtail.admin.models import EditingSession
+from wagtail.models import ModelLogEntry, ReferenceIndex, Revision, WorkflowState
 
-from profiles_module.conf import app_settings
+from profiles_module.common.sites import default_site
 from profiles_module.models import (
     AbuseReport,
-    ContactMessage,
     LifecycleSettings,
-    OutgoingEmail,
     Profile,
     ProfileEvent,
 )
 from profiles_module.models.profiles import HiddenReason
 from profiles_module.publication import tokens
-from profiles_module.publication.emails import link, purge_outbox, queue_email, retry_due
+from profiles_module.publication.emails import link, queue_email
 
 Event = ProfileEvent.Kind
 
 
 # --- settings and helpers
-
-
-def default_site():
-    from wagtail.models import Site
-
-    return Site.objects.filter(is_default_site=True).first()
 
 
 def settings_for(profile_or_site=None):
@@ -243,7 +238,6 @@ def request_email_change(profile, new_email, now=None):
 def change_email(token, now=None):
     """Switch to the confirmed new address, in the profile and in all its revisions
     (so the old address is kept nowhere and no older revision brings it back)."""
-    from wagtail.models import Revision
 
     now = now or timezone.now()
     profile = token.profile
@@ -305,8 +299,6 @@ def scrub_profile_traces(sender, instance, **kwargs):
     what Wagtail keeps beside the row — revisions (they hold the whole fiche, email
     included), workflow states, log entries (they hold the public name), references,
     the search index entry — and the photo file."""
-    from modelsearch.index import remove_object
-    from wagtail.models import ModelLogEntry, ReferenceIndex, Revision, WorkflowState
 
     content_type = ContentType.objects.get_for_model(Profile)
     object_id = str(instance.pk)
@@ -314,12 +306,7 @@ def scrub_profile_traces(sender, instance, **kwargs):
     ModelLogEntry.objects.filter(content_type=content_type, object_id=object_id).delete()
     Revision.objects.filter(base_content_type=content_type, object_id=object_id).delete()
     ReferenceIndex.objects.filter(base_content_type=content_type, object_id=object_id).delete()
-    try:
-        from wagtail.admin.models import EditingSession
-
-        EditingSession.objects.filter(content_type=content_type, object_id=object_id).delete()
-    except ImportError:  # pragma: no cover
-        pass
+    EditingSession.objects.filter(content_type=content_type, object_id=object_id).delete()
     # Contact safety: the block list goes with the profile (on_delete=CASCADE); the
     # comments of the abuse reports the household made are its own words.
     AbuseReport.objects.filter(message__recipient_uid=instance.uid).exclude(comment="").update(
@@ -331,81 +318,6 @@ def scrub_profile_traces(sender, instance, **kwargs):
 
 
 # --- the scheduled lifecycle
-
-
-def run(now=None):
-    """One pass of the lifecycle over every site; idempotent. Returns what it did."""
-    from wagtail.models import Site
-
-    now = now or timezone.now()
-    done = Counter()
-    for site in Site.objects.all():
-        run_for_site(site, now, done)
-    # Before the retries: an email whose message text is erased is abandoned, not sent.
-    done["contact_bodies_erased"] = erase_contact_bodies(now)
-    done["emails_enqueued"] = retry_due(now)
-    done["outbox_purged"] = purge_outbox(now)
-    done["contact_unverified_erased"] = erase_unverified_contacts(now)
-    return dict(done)
-
-
-def erase_unverified_contacts(now=None):
-    """Erase messages whose sender did not confirm their address within
-    CONTACT_VERIFY_DAYS: they were never delivered, so nothing is kept."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=app_settings.CONTACT_VERIFY_DAYS)
-    deleted, _ = ContactMessage.objects.filter(
-        status=ContactMessage.Status.AWAITING_VERIFICATION, created_at__lt=cutoff
-    ).delete()
-    return deleted
-
-
-def erase_contact_bodies(now=None):
-    """Erase the text of contact messages older than CONTACT_BODY_DAYS; who wrote to
-    whom, when and the status stay for history and statistics. Returns how many.
-
-    Their emails in the outbox (the recipient's and the sender's copy) hold the text
-    too, and lose it as well. One still waiting to be sent (pending, or retrying after
-    provider errors) is abandoned rather than sent empty, and its message marked
-    "failed". One being sent at this very moment is left to its worker: sent, its body
-    is erased anyway; failed, the next pass abandons it.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=app_settings.CONTACT_BODY_DAYS)
-    erased = ContactMessage.objects.filter(
-        created_at__lt=cutoff, body_erased_at__isnull=True
-    ).update(body="", body_erased_at=now)
-    Email = OutgoingEmail.Status
-    stale = (
-        OutgoingEmail.objects.filter(
-            Q(contact_messages__created_at__lt=cutoff) | Q(contact_copies__created_at__lt=cutoff)
-        )
-        .exclude(text_body="", html_body="")
-        .exclude(status=Email.SENDING)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    for email in OutgoingEmail.objects.filter(pk__in=list(stale)).select_related("profile"):
-        blank = {"text_body": "", "html_body": "", "reply_to": ""}
-        if email.status != Email.PENDING:
-            OutgoingEmail.objects.filter(pk=email.pk).exclude(status=Email.SENDING).update(**blank)
-            continue
-        # Claimed like a worker claims it: one that a worker took meanwhile is left alone.
-        abandoned = OutgoingEmail.objects.filter(pk=email.pk, status=Email.PENDING).update(
-            status=Email.FAILED, last_error="contact message erased before sending", **blank
-        )
-        if abandoned:
-            ContactMessage.objects.filter(email=email, status=ContactMessage.Status.PENDING).update(
-                status=ContactMessage.Status.FAILED
-            )
-            if email.profile is not None:
-                ProfileEvent.record(
-                    email.profile,
-                    Event.EMAIL_FAILED,
-                    f"{email.template} #{email.pk}: message erased before sending",
-                    now=now,
-                )
-    return erased
 
 
 def run_for_site(site, now, done):
@@ -472,3 +384,12 @@ def run_for_site(site, now, done):
             ProfileEvent.record(profile, Event.REMINDED, f"reminder {stage}", now=now)
             queue_email(profile, "reminder", context={"stage": stage}, now=now)
             done[f"reminder_{stage}"] += 1
+
+
+@task
+def request_updates(profile_ids, user_id=None):
+    """The admin bulk action "ask to update", sent from the queue."""
+    sent = 0
+    for profile in Profile.objects.filter(pk__in=profile_ids):
+        sent += bool(request_update(profile))
+    return sent

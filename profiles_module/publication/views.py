@@ -4,28 +4,24 @@ An owner signs in by POSTing the button of a link's page; the session then holds
 id of that one profile for OWNER_SESSION_MINUTES.
 """
 
-import hashlib
 import json
-from datetime import timedelta
-from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import serializers
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Site
 
+from profiles_module.common.language import current_language
+from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.conf import app_settings
-from profiles_module.contact.history import history, history_data
-from profiles_module.models import Profile, ProfileEvent
+from profiles_module.models import ProfileEvent
 from profiles_module.partners.embed import partner_of
 from profiles_module.publication import lifecycle, tokens
 from profiles_module.publication.forms import (
@@ -34,80 +30,13 @@ from profiles_module.publication.forms import (
     LinkRequestForm,
     ProfileForm,
 )
+from profiles_module.publication.session import SESSION_KEY, owner_required, sign_in
 
 Event = ProfileEvent.Kind
-SESSION_KEY = "profiles_module_owner"
 Purpose = tokens.Purpose
 
 
 # --- helpers
-
-
-def client_ip(request):
-    """The visitor's address for the rate limits: REMOTE_ADDR, or behind PROFILES_TRUSTED_PROXIES
-    reverse proxies the address the outermost of them saw in X-Forwarded-For."""
-    proxies = app_settings.TRUSTED_PROXIES
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [address for address in forwarded if address]
-    if proxies and forwarded:
-        # Each proxy appends what it saw: the last `proxies` entries are theirs; anything
-        # before is the client's own claim.
-        return forwarded[-min(proxies, len(forwarded))]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def over_limit(scope, value, limit, window=None):
-    """Count one request for (scope, value) in the current window (RATE_LIMIT_WINDOW_SECONDS
-    unless `window` is given, in seconds); True past `limit`."""
-    window = window or app_settings.RATE_LIMIT_WINDOW_SECONDS
-    digest = hashlib.sha256(f"{scope}:{value}".lower().encode()).hexdigest()
-    key = f"profiles_module:rate:{digest}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
-
-
-def current_language():
-    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    known = {code for code, _name in settings.LANGUAGES}
-    return language if language in known else settings.LANGUAGE_CODE
-
-
-def sign_in(request, profile):
-    request.session.cycle_key()
-    until = timezone.now() + timedelta(minutes=app_settings.OWNER_SESSION_MINUTES)
-    request.session[SESSION_KEY] = {"profile": profile.pk, "until": until.timestamp()}
-
-
-def signed_in_profile(request):
-    data = request.session.get(SESSION_KEY)
-    if not data or data.get("until", 0) < timezone.now().timestamp():
-        return None
-    return Profile.objects.filter(pk=data.get("profile")).first()
-
-
-def owner_required(view):
-    """The owner's profile as `profile`, or the "sign in again" page."""
-
-    @wraps(view)
-    @never_cache
-    def wrapper(request, *args, **kwargs):
-        profile = signed_in_profile(request)
-        if profile is None:
-            request.session.pop(SESSION_KEY, None)
-            return TemplateResponse(
-                request,
-                "profiles_module/manage/signed_out.html",
-                {"form": LinkRequestForm(), "expired": True},
-                status=403,
-            )
-        return view(request, profile, *args, **kwargs)
-
-    return wrapper
 
 
 def manage_url():
@@ -259,7 +188,6 @@ def new_link(request):
                 {"form": form, "rate_limited": True},
                 status=429,
             )
-        from wagtail.models import Site
 
         lifecycle.send_new_link(email, Site.find_for_request(request))
         return TemplateResponse(request, "profiles_module/manage/new_link_sent.html", {})
@@ -352,22 +280,6 @@ def manage_delete(request, profile):
 
 
 @owner_required
-def manage_contacts(request, profile):
-    """The owner's contact history: who wrote to them, whom they wrote to."""
-    received, sent = history(profile)
-    return TemplateResponse(
-        request,
-        "profiles_module/manage/contacts.html",
-        {
-            "profile": profile,
-            "received": received,
-            "sent": sent,
-            "body_days": app_settings.CONTACT_BODY_DAYS,
-        },
-    )
-
-
-@owner_required
 def manage_data(request, profile):
     ProfileEvent.record(profile, Event.DATA_DOWNLOADED)
     body = json.dumps(profile_data(profile), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
@@ -382,6 +294,12 @@ def sign_out(request):
     return TemplateResponse(
         request, "profiles_module/manage/signed_out.html", {"form": LinkRequestForm()}
     )
+
+
+# What the features built on this one add to the owner's data download, as
+# {key: function(profile)}: the contact relay adds "messages" (registered in
+# AppConfig.ready()), so that this module never imports them.
+DATA_SECTIONS = {}
 
 
 def profile_data(profile):
@@ -422,6 +340,4 @@ def profile_data(profile):
             }
             for message in profile.outgoing_emails.order_by("created_at", "pk")
         ],
-        # Both directions: names, dates, statuses and texts not erased yet; no address.
-        "messages": history_data(profile),
-    }
+    } | {name: section(profile) for name, section in DATA_SECTIONS.items()}

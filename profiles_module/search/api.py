@@ -19,15 +19,11 @@ from django.views.decorators.http import require_GET
 
 from profiles_module.conf import app_settings
 from profiles_module.models import MapPage, Profile, ProfileOption
-from profiles_module.models.profiles import choice_labels
+from profiles_module.models.profiles import PUBLIC_FIELDS, choice_labels
+from profiles_module.partners.embed import territory_for
+from profiles_module.search.cards import public_sectors
 from profiles_module.search.filters import ProfileFilterSet
-from profiles_module.search.query import (
-    PUBLIC_FIELDS,
-    map_features,
-    parse_bbox,
-    public_point,
-    public_sectors,
-)
+from profiles_module.search.query import map_features, parse_bbox, public_point
 
 # Parameters that are not filters.
 API_PARAMS = {"page", "page_size", "page_id", "bbox", "zoom"}
@@ -51,7 +47,6 @@ def get_map_page(request):
 
 
 def filtered_queryset(request):
-    from profiles_module.partners.embed import territory_for
 
     page = get_map_page(request)
     filterset = ProfileFilterSet(

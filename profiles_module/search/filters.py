@@ -12,15 +12,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from wagtail.admin.filters import WagtailFilterSet
 
+from profiles_module.geography.lookup import search_communes
 from profiles_module.models import (
     Commune,
     Departement,
     Profile,
     ProfileOption,
-    Region,
-    Sector,
     normalize_place_name,
 )
 from profiles_module.models.profiles import (
@@ -33,6 +31,8 @@ from profiles_module.models.profiles import (
     Setting,
     Tenure,
 )
+from profiles_module.models.territory import Territory, in_places
+from profiles_module.search.query import near, text_search_ids
 from profiles_module.search.widgets import (
     CommuneSearchWidget,
     FilterCheckboxes,
@@ -40,64 +40,6 @@ from profiles_module.search.widgets import (
     FilterTextInput,
     escape,
 )
-
-
-class ProfileAdminFilterSet(WagtailFilterSet):
-    departement = django_filters.ModelChoiceFilter(
-        label=_("département"), queryset=Departement.objects.all(), method="filter_departement"
-    )
-    region = django_filters.ModelChoiceFilter(
-        label=_("région"), queryset=Region.objects.all(), method="filter_region"
-    )
-    age_band = django_filters.ChoiceFilter(
-        label=_("age band"), choices=AgeBand.choices, method="filter_age_band"
-    )
-    project_kinds = django_filters.ModelChoiceFilter(
-        label=_("kind of project"),
-        queryset=ProfileOption.objects.filter(category=ProfileOption.Category.PROJECT_KIND),
-    )
-    values = django_filters.ModelChoiceFilter(
-        label=_("value or theme"),
-        queryset=ProfileOption.objects.filter(category=ProfileOption.Category.VALUE),
-    )
-
-    class Meta:
-        model = Profile
-        fields = [
-            "profile_kind",
-            "composition",
-            "setting",
-            "tenure",
-            "horizon",
-            "role",
-            "place_identified",
-            "news_consent",
-            "live",
-            "partner",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        # The news consent is a private detail (it makes a mailing list of the listing).
-        if user is None or not user.has_perm("profiles_module.view_private_details"):
-            self.filters.pop("news_consent", None)
-
-    # A sector's territory columns say where it lies: no join, no DISTINCT.
-    def filter_departement(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Sector.objects.filter(territory_departement=value).values("profile_id")
-        )
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Sector.objects.filter(territory_region=value).values("profile_id")
-        )
-
-    def filter_age_band(self, queryset, name, value):
-        # Codes are never substrings of each other, see ChoiceListField.
-        return queryset.filter(age_bands__contains=value)
-
 
 # --- Public search --------------------------------------------------------------------------
 
@@ -173,7 +115,6 @@ class ProfileSearchForm(forms.Form):
 
     def clean_commune(self):
         """An INSEE code (what links carry), or a name or postal code typed without JS."""
-        from profiles_module.geography.communes import search_communes
 
         text = (self.cleaned_data.get("commune") or "").strip()[:100]
         if not text:
@@ -347,7 +288,6 @@ class ProfileFilterSet(django_filters.FilterSet):
     def __init__(
         self, data=None, queryset=None, *, territory=None, kinds=None, offered=None, **kwargs
     ):
-        from profiles_module.search.query import Territory
 
         self.territory = territory or Territory()
         if queryset is None:
@@ -444,7 +384,6 @@ class ProfileFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        from profiles_module.search.query import text_search_ids
 
         value = value.strip()
         return queryset.filter(pk__in=text_search_ids(value)) if value else queryset
@@ -456,18 +395,15 @@ class ProfileFilterSet(django_filters.FilterSet):
         return queryset.filter(match)
 
     def filter_commune(self, queryset, name, value):
-        from profiles_module.search.query import near
 
         km = int(self.form.cleaned_data.get("km") or DEFAULT_KM)
         return near(queryset, value, km)
 
     def filter_departement(self, queryset, name, value):
-        from profiles_module.search.query import in_places
 
         return queryset.filter(in_places(departement_codes=value))
 
     def filter_region(self, queryset, name, value):
-        from profiles_module.search.query import in_places
 
         return queryset.filter(in_places(region_codes=value))
 

@@ -1,118 +1,79 @@
-from django.conf import settings
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.core.paginator import Paginator
+from django.urls import reverse
 
+from profiles_module.common.leaflet import tile_layer
 from profiles_module.conf import app_settings
-from profiles_module.geography.communes import search_communes
-from profiles_module.models import Profile, Sector
 from profiles_module.partners.embed import territory_for
-from profiles_module.publication.forms import ContactForm
-from profiles_module.search.query import profile_slug, with_public_relations
+from profiles_module.search.cards import CARD_FIELDS, cards
+from profiles_module.search.filters import ProfileFilterSet
+from profiles_module.search.query import POINTS_MIN_ZOOM
+
+# Shown above the fold; the other offered filters sit under "More criteria".
+MAIN_FILTERS = ["commune", "km", "departement", "region", "kind", "tenure", "q"]
 
 
-@require_GET
-@cache_control(public=True, max_age=24 * 60 * 60)
-def commune_autocomplete(request):
-    """Communes for a name or postal code typed in a form: ?q=saint etienne. On a
-    partner's embedded pages and its own site, only those of its territory (the map's
-    "around a commune" box and the wished sectors, see forms.TerritoryLimit)."""
-    query = request.GET.get("q", "").strip()[:100]
-    communes = search_communes(
-        query, limit=app_settings.AUTOCOMPLETE_LIMIT, territory=territory_for(request)
+def search_context(request, page):
+    """Template context of a MapPage: the filter form, the count, one page of cards, the map."""
+
+    kinds = list(page.profile_kinds)
+    filterset = ProfileFilterSet(
+        request.GET,
+        territory=territory_for(request, page.get_territory()),
+        kinds=kinds or None,
+        offered=page.offered_filters(),
     )
-    return JsonResponse(
-        {
-            "results": [
-                {
-                    "id": commune.pk,
-                    "insee_code": commune.insee_code,
-                    "name": commune.name,
-                    "postal_codes": commune.postal_codes.split(),
-                    "label": commune.label_for_postal_code(query),
-                }
-                for commune in communes
-            ]
-        }
-    )
-
-
-def safe_back_link(request):
-    """The search page to go back to, from ?back=: a path on this site only (no open redirect)."""
-    back = request.GET.get("back", "")
-    if (
-        back.startswith("/")
-        and not back.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
-    ):
-        return back
-    return ""
-
-
-@require_GET
-def profile_detail(request, uid, slug=None):
-    """The public page of a profile: /fiches/<uid>/<slug>/; other slugs redirect to it."""
-    queryset = with_public_relations(Profile.objects.public()).select_related("place_commune")
-    # On a partner's embedded pages or own site, only the profiles of its territory.
-    territory = territory_for(request)
-    if not territory.everywhere:
-        queryset = territory.apply(queryset)
-    profile = get_object_or_404(queryset, uid=uid)
-    if slug != profile_slug(profile.public_name):
-        url = profile.get_absolute_url()
-        if request.GET:
-            url += "?" + request.GET.urlencode()
-        return redirect(url)
-    return profile_page(request, profile)
-
-
-def profile_page(request, profile, *, contact_form=None, status=200, **extra):
-    """The profile page response; the contact view renders it again with its bound form."""
-    sectors = []
-    for sector in profile.sectors.all():
-        place = sector.place
-        if place is not None:
-            sectors.append(
-                {
-                    "lat": round(place.latitude, 4),
-                    "lng": round(place.longitude, 4),
-                    "radius_km": sector.radius_km if sector.kind == Sector.Kind.COMMUNE else None,
-                    "label": str(sector),
-                }
-            )
-    return TemplateResponse(
-        request,
-        "profiles_module/profile_page.html",
-        {
-            "profile": profile,
-            "back": safe_back_link(request),
-            "sector_map": {"sectors": sectors, "tiles": tile_layer()},
-            "contact_form": contact_form or ContactForm(profile=profile),
-            "contact_sent": request.GET.get("contact") == "sent",
-            "contact_verify": request.GET.get("contact") == "verify",
-        }
-        | extra,
-        status=status,
-    )
-
-
-def tile_layer():
-    """The tile server of wagtailgeowidget's setting, so the admin and public maps agree."""
+    queryset = filterset.qs
+    # Rows, not model instances: building twenty profiles took as long as their query.
+    fields = [
+        *CARD_FIELDS,
+        *(["distance_km"] if "distance_km" in queryset.query.annotations else []),
+    ]
+    paginator = Paginator(queryset.values(*fields), app_settings.SEARCH_PAGE_SIZE)
+    page_number = request.GET.get("page")
+    results = paginator.get_page(page_number)
+    page_error = bool(page_number) and str(results.number) != page_number
+    querystring = filterset.querystring()
+    active = filterset.active_filters()
+    bounds = None
+    if active or (not page.location and not filterset.territory.everywhere):
+        # The map opens on the listed profiles: no extra query over the whole result.
+        points = [(p["latitude"], p["longitude"]) for p in results if p["latitude"] is not None]
+        if points:
+            lats, lngs = [p[0] for p in points], [p[1] for p in points]
+            bounds = [[min(lats), min(lngs)], [max(lats), max(lngs)]]
+    form = filterset.form
+    main = [name for name in MAIN_FILTERS if name in form.fields]
+    more = [name for name in form.fields if name not in main and name != "sort"]
+    error_messages = [
+        (form.fields[name].label if name in form.fields else "", message)
+        for name, messages in filterset.errors.items()
+        for message in messages
+    ]
+    latitude, longitude = page.centre
+    map_query = f"page_id={page.pk}" + (f"&{querystring}" if querystring else "")
+    show_distance = filterset.chosen_commune is not None
     return {
-        "url": getattr(
-            settings,
-            "GEO_WIDGET_LEAFLET_TILE_LAYER",
-            "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png",
-        ),
-        "options": getattr(
-            settings,
-            "GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS",
-            {
-                "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">'
-                "OpenStreetMap</a> contributors"
-            },
-        ),
+        "filterset": filterset,
+        "results": results,
+        "cards": cards(results, request.get_full_path(), show_distance),
+        "result_count": paginator.count,
+        "page_error": page_error,
+        "querystring": querystring,
+        "back": request.get_full_path(),
+        "active_filters": active,
+        # The fields as HTML (ProfileSearchForm.field_html).
+        "main_fields": [form.field_html(name) for name in main],
+        "more_fields": [form.field_html(name) for name in more],
+        "sort_field": form.field_html("sort"),
+        "more_filters_active": any(name in more for name in active),
+        "error_messages": error_messages,
+        "show_distance": show_distance,
+        "tiles": tile_layer(),
+        "map_options": {
+            "centre": [latitude, longitude],
+            "zoom": page.zoom,
+            "bounds": bounds,
+            "endpoint": reverse("profiles_module:api_map") + "?" + map_query,
+            "pointsMinZoom": POINTS_MIN_ZOOM,
+        },
     }

@@ -1,78 +1,8 @@
-import html
-
 from django import forms
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from wagtailgeowidget.widgets import LeafletField
 
-LEAFLET = "profiles_module/vendor/leaflet-1.9.4/"
-
-
-class LocalLeafletField(LeafletField):
-    """wagtailgeowidget's Leaflet field, with Leaflet served from this app, not from a CDN."""
-
-    @cached_property
-    def media(self):
-        return forms.Media(
-            css={"all": (LEAFLET + "leaflet.css", "wagtailgeowidget/css/leaflet-field.css")},
-            js=(
-                LEAFLET + "leaflet.js",
-                "wagtailgeowidget/js/leaflet-field.js",
-                "wagtailgeowidget/js/leaflet-field-controller.js",
-            ),
-        )
-
-
-class CommuneAutocompleteWidget(forms.Widget):
-    """A text box that suggests communes as people type (name or postal code).
-
-    The chosen commune's id travels in a hidden input. Without JavaScript, the
-    typed text is resolved on the server to the best matching commune.
-    """
-
-    template_name = "profiles_module/widgets/commune_autocomplete.html"
-    # The search.Territory that a name typed without JavaScript is looked for in (set by
-    # forms.TerritoryLimit on a partner's pages, like the suggestions); None: France.
-    territory = None
-
-    class Media:
-        js = ["profiles_module/js/commune-autocomplete.js"]
-
-    def get_context(self, name, value, attrs):
-        from profiles_module.models import Commune
-
-        context = super().get_context(name, value, attrs)
-        commune = None
-        if value and str(value).isdigit():
-            commune = Commune.objects.filter(pk=value).first()
-        context["widget"]["label"] = commune.label if commune else (value or "")
-        context["widget"]["commune_id"] = commune.pk if commune else ""
-        context["widget"]["url"] = reverse("profiles_module:commune_autocomplete")
-        # The hint, after what the field already points to (its error, set by Django): one
-        # aria-describedby attribute, not two.
-        attrs = context["widget"]["attrs"]
-        hint = f"{attrs.get('id', '')}_hint"
-        attrs["aria-describedby"] = " ".join(filter(None, [attrs.get("aria-describedby"), hint]))
-        return context
-
-    def value_from_datadict(self, data, files, name):
-        from profiles_module.geography.communes import search_communes
-
-        chosen = data.get(name)
-        if chosen:
-            return chosen
-        typed = (data.get(f"{name}_label") or "").strip()[:100]
-        if not typed:
-            return None
-        # In the territory first; else anywhere, so that the form can say it is outside.
-        best = (self.territory and search_communes(typed, limit=1, territory=self.territory)) or (
-            search_communes(typed, limit=1)
-        )
-        return str(best[0].pk) if best else typed
-
-    def value_omitted_from_data(self, data, files, name):
-        return name not in data and f"{name}_label" not in data
+from profiles_module.common.html import attributes_html, escape
 
 
 class FilterTextInput(forms.TextInput):
@@ -115,22 +45,6 @@ class CommuneSearchWidget(FilterTextInput):
             f'  <datalist id="{list_id}"></datalist>\n'
             "</div>"
         )
-
-
-def escape(value):
-    """conditional_escape without its lazy-string wrapper (a few µs per call here add up)."""
-    if type(value) is str:  # Most values: no __html__ to look up.
-        return html.escape(value)
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
-def attributes_html(attrs):
-    """HTML attributes, as django/forms/widgets/attrs.html writes them, every value escaped."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
 
 
 class FilterChoices:

@@ -66,7 +66,7 @@ def geography(transactional_db):
     tests/conftest.py loads it once per session, but live-server tests are
     transactional: the database is emptied after each of them, geography included.
     """
-    from profiles_module.geography.communes import load_geography
+    from profiles_module.geography.loader import load_geography
     from profiles_module.models import Commune
 
     if not Commune.objects.exists():

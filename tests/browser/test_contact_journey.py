@@ -8,8 +8,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from home.models import HomePage
+from profiles_module.contact.forms import ContactForm
 from profiles_module.models import MapPage
-from profiles_module.publication.forms import ContactForm
 from tests.browser import settle
 from tests.factories import make_profile
 

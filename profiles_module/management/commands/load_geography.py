@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from profiles_module.geography.communes import load_geography
+from profiles_module.geography.loader import load_geography
 
 
 class Command(BaseCommand):

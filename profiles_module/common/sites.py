@@ -1,0 +1,6 @@
+from wagtail.models import Site
+
+
+def default_site():
+
+    return Site.objects.filter(is_default_site=True).first()

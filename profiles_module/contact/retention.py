@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from profiles_module.conf import app_settings
+from profiles_module.models.contact import ContactMessage
+from profiles_module.models.publication import OutgoingEmail, ProfileEvent
+
+
+def erase_unverified_contacts(now=None):
+    """Erase messages whose sender did not confirm their address within
+    CONTACT_VERIFY_DAYS: they were never delivered, so nothing is kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=app_settings.CONTACT_VERIFY_DAYS)
+    deleted, _ = ContactMessage.objects.filter(
+        status=ContactMessage.Status.AWAITING_VERIFICATION, created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def erase_contact_bodies(now=None):
+    """Erase the text of contact messages older than CONTACT_BODY_DAYS; who wrote to
+    whom, when and the status stay for history and statistics. Returns how many.
+
+    Their emails in the outbox (the recipient's and the sender's copy) hold the text
+    too, and lose it as well. One still waiting to be sent (pending, or retrying after
+    provider errors) is abandoned rather than sent empty, and its message marked
+    "failed". One being sent at this very moment is left to its worker: sent, its body
+    is erased anyway; failed, the next pass abandons it.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=app_settings.CONTACT_BODY_DAYS)
+    erased = ContactMessage.objects.filter(
+        created_at__lt=cutoff, body_erased_at__isnull=True
+    ).update(body="", body_erased_at=now)
+    Email = OutgoingEmail.Status
+    stale = (
+        OutgoingEmail.objects.filter(
+            Q(contact_messages__created_at__lt=cutoff) | Q(contact_copies__created_at__lt=cutoff)
+        )
+        .exclude(text_body="", html_body="")
+        .exclude(status=Email.SENDING)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for email in OutgoingEmail.objects.filter(pk__in=list(stale)).select_related("profile"):
+        blank = {"text_body": "", "html_body": "", "reply_to": ""}
+        if email.status != Email.PENDING:
+            OutgoingEmail.objects.filter(pk=email.pk).exclude(status=Email.SENDING).update(**blank)
+            continue
+        # Claimed like a worker claims it: one that a worker took meanwhile is left alone.
+        abandoned = OutgoingEmail.objects.filter(pk=email.pk, status=Email.PENDING).update(
+            status=Email.FAILED, last_error="contact message erased before sending", **blank
+        )
+        if abandoned:
+            ContactMessage.objects.filter(email=email, status=ContactMessage.Status.PENDING).update(
+                status=ContactMessage.Status.FAILED
+            )
+            if email.profile is not None:
+                ProfileEvent.record(
+                    email.profile,
+                    ProfileEvent.Kind.EMAIL_FAILED,
+                    f"{email.template} #{email.pk}: message erased before sending",
+                    now=now,
+                )
+    return erased
