@@ -23,11 +23,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
-from profiles_module.blocks import ContactRelayBlock
 from profiles_module.common.language import current_language
 from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.conf import app_settings
-from profiles_module.contact.blocks import block_target, find_relay_block
+from profiles_module.contact.blocks import ContactRelayBlock, block_target, find_relay_block
 from profiles_module.contact.forms import AbuseReportForm, ContactForm
 from profiles_module.contact.history import history
 from profiles_module.models import (
