@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from profiles_module.contact.stats import first_of_month
 from profiles_module.contact.views import Recipient, send_contact_message
-from profiles_module.demo.seed import EMAIL_DOMAIN, create_demo_contacts, create_demo_profiles
+from profiles_module.demo.contacts import create_demo_contacts
+from profiles_module.demo.profiles import EMAIL_DOMAIN, create_demo_profiles
 from profiles_module.models import (
     ContactMessage,
     Departement,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from wagtail.search.backends import get_search_backend
 
 from profiles_module import schedule
-from profiles_module.demo.seed import DemoProfiles, Geography
+from profiles_module.demo.profiles import DemoProfiles, Geography
 from profiles_module.models import (
     Commune,
     OutgoingEmail,

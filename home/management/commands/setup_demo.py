@@ -11,7 +11,7 @@ from django.db.models import Q
 from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
 
 from home.models import ContentPage, HomePage
-from profiles_module.demo.seed import create_demo_contacts
+from profiles_module.demo.contacts import create_demo_contacts
 from profiles_module.models import (
     MapPage,
     Partner,

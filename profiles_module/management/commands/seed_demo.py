@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from profiles_module.demo.seed import SeedAlreadyUsed, create_demo_profiles, default_jobs
+from profiles_module.demo.profiles import SeedAlreadyUsed, create_demo_profiles, default_jobs
 from profiles_module.models import Commune, Profile
 
 BAR_WIDTH = 30
