@@ -17,7 +17,7 @@ DEFAULTS = {
     "PHOTO_MAX_UPLOAD_BYTES": 8 * 1024 * 1024,
     # How many communes the autocomplete endpoint returns.
     "AUTOCOMPLETE_LIMIT": 10,
-    # Publication (issue 3). Lifetimes of the links sent to owners (README says why).
+    # Lifetimes of the links sent to owners (README says why).
     "CONFIRM_LINK_DAYS": 7,
     "MANAGE_LINK_DAYS": 30,
     "EMAIL_CHANGE_LINK_HOURS": 48,
@@ -41,7 +41,7 @@ DEFAULTS = {
     "API_MAX_PAGE_SIZE": 500,
     # Most points the map receives for the visible area; above, counts per grid cell.
     "MAP_POINTS_LIMIT": 1000,
-    # Contact relay (issue 5): messages per IP per hour, per recipient per day, and the
+    # Contact relay: messages per IP per hour, per recipient per day, and the
     # days after which a message's body is erased (its metadata stays).
     "CONTACT_PER_IP_PER_HOUR": 5,
     "CONTACT_PER_RECIPIENT_PER_DAY": 10,
@@ -63,10 +63,28 @@ DEFAULTS = {
     # count all visitors together. Entries further left than the proxies' own are
     # whatever the client sent and are never trusted.
     "TRUSTED_PROXIES": 0,
+    # The contact forms refuse a message sent sooner than this after the form was shown
+    # (a bot), or later than the maximum (the form's token has expired), in seconds.
+    "CONTACT_FORM_MIN_SECONDS": 3,
+    "CONTACT_FORM_MAX_SECONDS": 2 * 3600,
+    # Colour of the links and buttons of the emails (a partner's fiches use its own);
+    # dark enough to read on white.
+    "EMAIL_LINK_COLOUR": "#0b5d50",
+    # The template the app's pages extend outside embedded pages (those extend the
+    # embed layout): a host site's base template providing the blocks `title`,
+    # `extra_css`, `content` and `extra_js`.
+    "BASE_TEMPLATE": "base.html",
 }
 
-# Settings for which 0 is meaningful; every other one must be positive.
-MAY_BE_ZERO = {"TRUSTED_PROXIES"}
+# What a valid value is, for each setting not a whole number above 0 (checks.py).
+KINDS = {
+    "TRUSTED_PROXIES": "count",
+    "CONTACT_FORM_MIN_SECONDS": "count",
+    "EMAIL_LINK_COLOUR": "colour",
+    "BASE_TEMPLATE": "template",
+}
+# Settings for which 0 is meaningful; every other number must be positive.
+MAY_BE_ZERO = {name for name, kind in KINDS.items() if kind == "count"}
 
 
 class AppSettings:

@@ -10,6 +10,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site
 
+from profiles_module.conf import app_settings
 from profiles_module.publication import emails
 from tests.factories import make_partner, make_profile
 
@@ -66,4 +67,4 @@ def test_a_fiche_without_partner_keeps_the_national_look():
     message = mail.outbox[-1]
     assert not any("/integration/" in url for url in links(message))
     assert "Habitat participatif Loire" not in message.body
-    assert emails.LINK_COLOUR in html_of(message) and "#8a2d1d" not in html_of(message)
+    assert app_settings.EMAIL_LINK_COLOUR in html_of(message) and "#8a2d1d" not in html_of(message)

@@ -59,3 +59,11 @@ def test_back_link_stays_on_the_site(client, back, shown):
     html = client.get(profile.get_absolute_url(), {"back": back}).content.decode()
     assert ("Retour à la recherche" in html) is shown
     assert "evil.example" not in html
+
+
+def test_pages_extend_the_base_template_the_host_chooses(client, settings):
+    profile = make_profile(public_name="Nour")
+    settings.PROFILES_BASE_TEMPLATE = "tests/other_base.html"
+    html = client.get(profile.get_absolute_url()).content.decode()
+    assert "En-tête d'un autre site" in html
+    assert "<title>Nour · Autre site</title>" in html.replace("\n", "")

@@ -6,17 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from profiles_module.common.forms import ErrorSummaryMixin, TextareaField
 from profiles_module.common.validators import CONTROL_RE, validate_plain_text, validate_single_line
+from profiles_module.conf import app_settings
 
 
 class ContactForm(ErrorSummaryMixin, forms.Form):
-    """Write to a household from its profile page (the contact relay, issue 5).
+    """Write to a household from its profile page (the contact relay).
 
     `form_token` is signed with the time the form was shown: a message sent less than
-    CONTACT_MIN_SECONDS later (a bot) or more than CONTACT_MAX_SECONDS later is refused.
+    PROFILES_CONTACT_FORM_MIN_SECONDS later (a bot) or more than
+    PROFILES_CONTACT_FORM_MAX_SECONDS later is refused.
     """
 
-    MIN_SECONDS = 3
-    MAX_SECONDS = 2 * 3600
     SALT = "profiles_module.contact"
 
     sender_name = forms.CharField(
@@ -90,7 +90,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
     def clean_form_token(self):
         token = self.cleaned_data.get("form_token", "")
         try:
-            value = self.signer().unsign(token, max_age=self.MAX_SECONDS)
+            value = self.signer().unsign(token, max_age=app_settings.CONTACT_FORM_MAX_SECONDS)
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 _("This form was open for too long. Check your message and send it again."),
@@ -104,7 +104,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
                 code="invalid",
             )
         sent_after = time.time() - signing.b62_decode(token.rsplit(":", 2)[1])
-        if sent_after < self.MIN_SECONDS:
+        if sent_after < app_settings.CONTACT_FORM_MIN_SECONDS:
             raise forms.ValidationError(
                 _("Your message was sent too fast. Wait a few seconds and send it again."),
                 code="too_fast",

@@ -20,6 +20,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
 from wagtail.models import Site
 
+from profiles_module.conf import app_settings
 from profiles_module.models import Partner
 from profiles_module.models.territory import Territory
 
@@ -54,7 +55,7 @@ def is_embedded(request):
 
 def layout_template(request):
     """The template the app's pages extend: the embed layout, or the host's base."""
-    return EMBED_TEMPLATE if is_embedded(request) else "base.html"
+    return EMBED_TEMPLATE if is_embedded(request) else app_settings.BASE_TEMPLATE
 
 
 def territory_for(request, territory=None):

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from wagtail.admin.panels import Panel
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
+from profiles_module.conf import app_settings
 from profiles_module.models import Profile, ProfileEvent
 from profiles_module.partners.permissions import TerritoryBulkActionMixin
 from profiles_module.publication.emails import render_email
@@ -66,7 +67,7 @@ class AskToUpdateBulkAction(TerritoryBulkActionMixin, SnippetBulkAction):
             "site_name": "Futurs voisins",
             "manage_url": "https://…",
             "still_looking_url": "https://…",
-            "manage_link_days": 30,
+            "manage_link_days": app_settings.MANAGE_LINK_DAYS,
         }
         language = (profile.language if profile else "") or settings.LANGUAGE_CODE
         subject, text, _html = render_email("update_request", sample, language)

@@ -21,8 +21,6 @@ from profiles_module.partners.embed import embed_prefix
 from profiles_module.publication import tokens
 
 Event = ProfileEvent.Kind
-# Links and buttons of the emails, unless a partner's colour (checked readable on white).
-LINK_COLOUR = "#0b5d50"
 
 
 def root_url(profile):
@@ -74,7 +72,7 @@ def partner_branding(profile):
 
 def render_email(name, context, language):
     """(subject, text, html) of the email `name`, in `language`."""
-    context = {"link_colour": LINK_COLOUR} | context
+    context = {"link_colour": app_settings.EMAIL_LINK_COLOUR} | context
     with translation.override(language):
         subject = render_to_string(f"profiles_module/emails/{name}_subject.txt", context)
         text = render_to_string(f"profiles_module/emails/{name}.txt", context)

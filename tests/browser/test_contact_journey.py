@@ -8,7 +8,6 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from home.models import HomePage
-from profiles_module.contact.forms import ContactForm
 from profiles_module.models import MapPage
 from tests.browser import settle
 from tests.factories import make_profile
@@ -105,11 +104,12 @@ class Sources:
 
 
 @pytest.mark.browser
-def test_write_to_a_household_confirm_and_relay_on_a_phone(mobile_page, live_site, monkeypatch):
+def test_write_to_a_household_confirm_and_relay_on_a_phone(mobile_page, live_site, settings):
     page = mobile_page
-    # The form refuses messages sent less than MIN_SECONDS after it was shown (bots);
+    # The form refuses messages sent sooner than PROFILES_CONTACT_FORM_MIN_SECONDS after it
+    # was shown (bots);
     # Playwright fills it faster than that, and the test must not sleep.
-    monkeypatch.setattr(ContactForm, "MIN_SECONDS", 0)
+    settings.PROFILES_CONTACT_FORM_MIN_SECONDS = 0
     home = HomePage.objects.first()
     map_page = MapPage(title="Trouver des futurs voisins", slug="trouver")
     home.add_child(instance=map_page)
