@@ -1,3 +1,5 @@
+"""The host site's home app."""
+
 from django.apps import AppConfig
 
 

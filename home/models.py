@@ -1,3 +1,5 @@
+"""The host site's home page, and the pages the demo adds around the app's pages."""
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel

@@ -1,3 +1,5 @@
+"""Views of the host site: a mock partner website with the embed code pasted in."""
+
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 

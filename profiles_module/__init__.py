@@ -1,1 +1,3 @@
-"""Futurs voisins: household profiles for people looking for cohousing (habitat participatif)."""
+"""Futurs voisins: profiles of households looking for cohousing, for Wagtail sites.
+
+The layout is described in docs/architecture.md."""

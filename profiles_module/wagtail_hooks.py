@@ -1,3 +1,6 @@
+"""Registrations with the Wagtail admin, and nothing else: the viewsets, bulk actions,
+reports and permissions of each feature are defined in its own admin module."""
+
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.shortcuts import redirect

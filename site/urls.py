@@ -1,3 +1,5 @@
+"""The host site's URLs: the admin, the app's URLs and Wagtail's pages."""
+
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls

@@ -1,4 +1,4 @@
-"""The contact relay's history (issue 5): the owner's "my exchanges" page and data
+"""The contact relay's history: the owner's "my exchanges" page and data
 download, the territory stored on each message, and the editors' "Mises en relation"
 report in the Wagtail admin."""
 

@@ -1,4 +1,4 @@
-"""The contact relay's abuse layers (issue 5, abuse resistance): rate limits per sender
+"""The contact relay's abuse layers: rate limits per sender
 and overall beside the per-IP and per-recipient ones (one past each limit, on both
 forms, and shared through Redis), the recipients' block list, abuse reports and their
 admin, the erasure of message texts in the outbox, and a header-injection corpus."""

@@ -1,4 +1,4 @@
-"""Abuse reports per territory (issue 6): a partner's editors see and handle the reports
+"""Abuse reports per territory: a partner's editors see and handle the reports
 about messages to the fiches of their territory, and no other, in every admin view.
 
 The partner's territory is the Loire (42): Stéphane's fiche is in it, Lyonnais's (Rhône,

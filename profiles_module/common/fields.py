@@ -1,3 +1,5 @@
+"""Model fields of the app: a list of choices stored in one text column."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,3 +1,5 @@
+"""What the public forms share: multi-line text fields and the error summary."""
+
 from django import forms
 from django.utils.text import normalize_newlines
 

@@ -1,3 +1,5 @@
+"""HTML escaping for markup built in Python (the search widgets and cards)."""
+
 import html
 
 

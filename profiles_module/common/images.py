@@ -1,3 +1,5 @@
+"""Profile photos: size limit, resizing and metadata stripping."""
+
 from io import BytesIO
 
 from django.core.exceptions import ValidationError

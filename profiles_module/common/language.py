@@ -1,3 +1,5 @@
+"""The language of the current request, among the site's languages."""
+
 from django.conf import settings
 from django.utils import translation
 

@@ -1,3 +1,6 @@
+"""Leaflet served from the app's static files (never a CDN), for the admin's map
+field and panel, and the tile server every map uses."""
+
 from django import forms
 from django.conf import settings
 from django.utils.functional import cached_property

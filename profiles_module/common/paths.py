@@ -1,3 +1,6 @@
+"""The public path of a fiche (/…/fiches/<uid>/<slug>/), built without reverse()
+for each of the hundreds of fiches a page or an API response links to."""
+
 import functools
 import uuid
 

@@ -1,3 +1,6 @@
+"""Rate limits counted in the Django cache, per visitor address, email address or
+recipient, for every public form."""
+
 import hashlib
 
 from django.core.cache import cache

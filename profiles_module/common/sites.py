@@ -1,3 +1,5 @@
+"""The default Wagtail Site, where a fiche or a request names none."""
+
 from wagtail.models import Site
 
 

@@ -1,3 +1,6 @@
+"""The contact relay's forms: write to a household (or a contact block's address),
+and report abuse."""
+
 import time
 
 from django import forms

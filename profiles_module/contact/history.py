@@ -1,4 +1,4 @@
-"""The owner's contact history (issue 5): whom they wrote to, who wrote to them.
+"""The owner's contact history: whom they wrote to, who wrote to them.
 
 Shown only to the owner signed in through their management link (`owner_views.
 manage_contacts`) and carried by their data download. Names, dates, statuses and the

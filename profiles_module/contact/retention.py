@@ -1,3 +1,6 @@
+"""What the contact relay forgets, and when: unconfirmed messages, then every
+message's text (its metadata stays for the statistics)."""
+
 from datetime import timedelta
 
 from django.db.models import Q

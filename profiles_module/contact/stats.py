@@ -1,4 +1,4 @@
-"""Editors' statistics of the contact relay (issue 5): "Mises en relation" per month and
+"""Editors' statistics of the contact relay: "Mises en relation" per month and
 per territory, in the Wagtail admin (Reports menu, wagtail_hooks.py).
 
 Counted in SQL (one GROUP BY on the month, the région and the département stored on each

@@ -1,4 +1,4 @@
-"""The contact relay (issue 5, first part): write to a household from its profile page.
+"""The contact relay: write to a household from its profile page or a contact block.
 
 The message is stored first, then emailed through the outbox and the task queue: to the
 recipient with Reply-To set to the sender, and a copy to the sender. No address is

@@ -1,3 +1,5 @@
+"""Loading the French reference geography shipped in data/ into the database."""
+
 import csv
 import gzip
 from pathlib import Path

@@ -1,3 +1,5 @@
+"""The commune suggestion endpoint of the forms and the map pages."""
+
 from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET

@@ -1,3 +1,6 @@
+"""The commune box of the forms: suggestions as people type, a plain text box
+without JavaScript."""
+
 from django import forms
 from django.urls import reverse
 

@@ -1,3 +1,6 @@
+"""The app's models, one module per domain, imported here for Django and for
+`from profiles_module.models import Profile`."""
+
 from .audit_log import TerritoryLogEntry
 from .contact import AbuseReport, BlockedSender, ContactMessage, VerifiedSender
 from .geography import Commune, Departement, Region, normalize_place_name

@@ -1,3 +1,6 @@
+"""Territories (régions and départements) a search, a page or a partner is limited
+to, and the queries that find the fiches overlapping them."""
+
 from dataclasses import dataclass
 
 from django.db.models import Q

@@ -1,0 +1,1 @@
+"""The fiche itself: its public page and its admin."""

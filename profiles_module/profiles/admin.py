@@ -1,3 +1,6 @@
+"""The admin of the fiches: listing, inspect view, edit panels, chooser and bulk
+delete, each limited to a partner editor's territory; and the options editors extend."""
+
 from django.forms import CheckboxSelectMultiple
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (

@@ -1,3 +1,5 @@
+"""The filters of the admin's listing of fiches."""
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet

@@ -1,3 +1,6 @@
+"""The public page of a fiche, and its contact form's handler (which shows the page
+again with the form's errors)."""
+
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme

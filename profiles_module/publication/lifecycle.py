@@ -321,32 +321,53 @@ def scrub_profile_traces(sender, instance, **kwargs):
 
 
 def run_for_site(site, now, done):
+    """Every stage of the lifecycle for the fiches ruled by a site's settings, most
+    advanced first, so each fiche gets only its most advanced step: one never reminded
+    (the lifecycle was just switched on, or the scheduler stopped) is not sent every
+    email at once. Counts what each stage did in `done`."""
     conf = LifecycleSettings.for_site(site)
     profiles = profiles_of_site(site)
+    done["erased_unconfirmed"] += erase_unconfirmed(profiles, conf, now)
+    confirmed = profiles.filter(awaiting_confirmation=False).alias(
+        activity=Coalesce("last_confirmed_at", "created_at")
+    )
+    done["erased_inactive"] += erase_inactive(confirmed, conf, now)
+    done["erasure_warned"] += warn_of_erasure(confirmed, conf, now)
+    done["hidden"] += hide_stale(confirmed, conf, now)
+    for stage, months in ((2, conf.second_reminder_months), (1, conf.first_reminder_months)):
+        done[f"reminder_{stage}"] += remind(confirmed, stage, months, now)
 
+
+def erase_unconfirmed(profiles, conf, now):
+    """Drafts whose address was never confirmed, after `unconfirmed_days`."""
+    count = 0
     for profile in profiles.filter(
         awaiting_confirmation=True, created_at__lt=now - timedelta(days=conf.unconfirmed_days)
     ):
         erase(profile, "unconfirmed", now=now)
-        done["erased_unconfirmed"] += 1
+        count += 1
+    return count
 
-    confirmed = profiles.filter(awaiting_confirmation=False).alias(
-        activity=Coalesce("last_confirmed_at", "created_at")
-    )
-    erase_before = months_before(now, conf.erase_months)
-    warning = timedelta(days=conf.erase_warning_days)
 
-    # The warning went out at least `warning` ago: erase.
+def erase_inactive(confirmed, conf, now):
+    """Fiches silent for `erase_months`, warned at least `erase_warning_days` ago."""
+    count = 0
     for profile in confirmed.filter(
-        activity__lte=erase_before, erasure_warned_at__lte=now - warning
+        activity__lte=months_before(now, conf.erase_months),
+        erasure_warned_at__lte=now - timedelta(days=conf.erase_warning_days),
     ):
         erase(profile, "inactive", now=now)
-        done["erased_inactive"] += 1
+        count += 1
+    return count
 
-    # Each profile gets only its most advanced step: one that was never reminded (the
-    # lifecycle was just switched on, or the cron stopped) is not sent every email at once.
+
+def warn_of_erasure(confirmed, conf, now):
+    """Fiches to be erased in `erase_warning_days`: hidden, and their owner warned."""
+    warning = timedelta(days=conf.erase_warning_days)
+    count = 0
     for profile in confirmed.filter(
-        activity__lte=erase_before + warning, erasure_warned_at__isnull=True
+        activity__lte=months_before(now, conf.erase_months) + warning,
+        erasure_warned_at__isnull=True,
     ):
         Profile.objects.filter(pk=profile.pk).update(
             erasure_warned_at=now, reminders_sent=2, hidden_reason=HiddenReason.STALE
@@ -355,14 +376,14 @@ def run_for_site(site, now, done):
         if profile.live:
             profile.unpublish(log_action=False)
         ProfileEvent.record(profile, Event.ERASURE_WARNED, now=now)
-        queue_email(
-            profile,
-            "erasure_warning",
-            context={"erase_on": now + warning},
-            now=now,
-        )
-        done["erasure_warned"] += 1
+        queue_email(profile, "erasure_warning", context={"erase_on": now + warning}, now=now)
+        count += 1
+    return count
 
+
+def hide_stale(confirmed, conf, now):
+    """Fiches silent for `hide_months`: hidden from the public, their owner told."""
+    count = 0
     for profile in confirmed.filter(
         activity__lte=months_before(now, conf.hide_months), hidden_reason=""
     ):
@@ -374,16 +395,21 @@ def run_for_site(site, now, done):
             profile.unpublish(log_action=False)
         ProfileEvent.record(profile, Event.HIDDEN, "stale", now=now)
         queue_email(profile, "hidden", now=now)
-        done["hidden"] += 1
+        count += 1
+    return count
 
-    for stage, months in ((2, conf.second_reminder_months), (1, conf.first_reminder_months)):
-        for profile in confirmed.filter(
-            activity__lte=months_before(now, months), reminders_sent__lt=stage, hidden_reason=""
-        ):
-            Profile.objects.filter(pk=profile.pk).update(reminders_sent=stage)
-            ProfileEvent.record(profile, Event.REMINDED, f"reminder {stage}", now=now)
-            queue_email(profile, "reminder", context={"stage": stage}, now=now)
-            done[f"reminder_{stage}"] += 1
+
+def remind(confirmed, stage, months, now):
+    """The `stage`-th reminder (1 or 2) to fiches silent for `months`."""
+    count = 0
+    for profile in confirmed.filter(
+        activity__lte=months_before(now, months), reminders_sent__lt=stage, hidden_reason=""
+    ):
+        Profile.objects.filter(pk=profile.pk).update(reminders_sent=stage)
+        ProfileEvent.record(profile, Event.REMINDED, f"reminder {stage}", now=now)
+        queue_email(profile, "reminder", context={"stage": stage}, now=now)
+        count += 1
+    return count
 
 
 @task

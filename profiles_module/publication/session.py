@@ -1,3 +1,5 @@
+"""The owner's session: opened by a link sent by email, no password."""
+
 from datetime import timedelta
 from functools import wraps
 

@@ -1,3 +1,5 @@
+"""The result cards of a map page, built from rows rather than model instances."""
+
 from urllib.parse import quote
 
 from django.template.defaultfilters import floatformat

@@ -1,3 +1,6 @@
+"""The public search form and filter set of the map pages and the API: every
+criterion, in the URL, limited to the page's (and the partner's) territory."""
+
 import copy
 import re
 from datetime import timedelta

@@ -1,3 +1,5 @@
+"""The map page's view: the filter form, one page of results and the map's options."""
+
 from django.core.paginator import Paginator
 from django.urls import reverse
 

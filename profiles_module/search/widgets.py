@@ -1,3 +1,5 @@
+"""The search form's widgets, written in Python for speed, with Django's markup."""
+
 from django import forms
 from django.urls import reverse
 from django.utils.safestring import mark_safe

@@ -1,3 +1,6 @@
+"""`manage.py load_geography`: the French communes, départements and régions shipped
+with the app, loaded (or updated) into the database."""
+
 from django.core.management.base import BaseCommand
 
 from profiles_module.geography.loader import load_geography

@@ -1,3 +1,5 @@
+"""`manage.py seed_demo`: fictitious households for demos and load tests."""
+
 import secrets
 import time
 from datetime import date
