@@ -4,8 +4,8 @@ import django.core.validators
 import django.db.models.deletion
 import modelcluster.fields
 import modelsearch.index
-import profiles_module.fields
-import profiles_module.validators
+import profiles_module.common.fields
+import profiles_module.common.validators
 import uuid
 import wagtail.models.preview
 from django.conf import settings
@@ -103,11 +103,11 @@ class Migration(migrations.Migration):
                 ('locked_at', models.DateTimeField(editable=False, null=True, verbose_name='locked at')),
                 ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('profile_kind', models.CharField(choices=[('household', 'future resident (person or household)'), ('group', 'group being formed, looking for members'), ('resident', 'resident of a cohousing project'), ('resource', 'resource person (facilitator, local authority, social landlord…)')], default='household', max_length=20, verbose_name='kind of profile')),
-                ('public_name', models.CharField(help_text='A first name or a pseudonym, shown publicly. Never an email address.', max_length=60, validators=[profiles_module.validators.validate_single_line, profiles_module.validators.validate_no_contact_details], verbose_name='public name')),
+                ('public_name', models.CharField(help_text='A first name or a pseudonym, shown publicly. Never an email address.', max_length=60, validators=[profiles_module.common.validators.validate_single_line, profiles_module.common.validators.validate_no_contact_details], verbose_name='public name')),
                 ('composition', models.CharField(choices=[('single', 'single person'), ('couple', 'couple'), ('family', 'family with child(ren)'), ('single_parent', 'single-parent family'), ('flatshare', 'flatshare / friends'), ('other', 'other')], max_length=20, verbose_name='household composition')),
                 ('adults', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(30)], verbose_name='adults')),
                 ('children', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(30)], verbose_name='children')),
-                ('age_bands', profiles_module.fields.ChoiceListField(blank=True, choices=[('u30', 'under 30'), ('30_44', '30–44'), ('45_59', '45–59'), ('60_74', '60–74'), ('75p', '75 and over')], default=list, help_text='Age bands only, never birth dates.', max_length=200, verbose_name='age bands of the adults')),
+                ('age_bands', profiles_module.common.fields.ChoiceListField(blank=True, choices=[('u30', 'under 30'), ('30_44', '30–44'), ('45_59', '45–59'), ('60_74', '60–74'), ('75p', '75 and over')], default=list, help_text='Age bands only, never birth dates.', max_length=200, verbose_name='age bands of the adults')),
                 ('setting', models.CharField(blank=True, choices=[('urban', 'urban'), ('periurban', 'periurban'), ('rural', 'rural'), ('any', 'no preference')], max_length=20, verbose_name='setting')),
                 ('tenure', models.CharField(blank=True, choices=[('ownership', 'ownership (self-development)'), ('cooperative', 'housing cooperative'), ('rental', 'rental (including social housing)'), ('solidarity_lease', 'solidarity lease (BRS) / assisted ownership'), ('any', 'no preference')], max_length=20, verbose_name='tenure')),
                 ('financing_band', models.CharField(blank=True, choices=[('lt20k', 'less than €20k'), ('20k_75k', '€20k–75k'), ('75k_150k', '€75k–150k'), ('150k_300k', '€150k–300k'), ('gt300k', 'more than €300k'), ('undisclosed', 'I prefer not to say')], max_length=20, verbose_name='personal contribution')),
@@ -116,8 +116,8 @@ class Migration(migrations.Migration):
                 ('horizon', models.CharField(blank=True, choices=[('lt1', 'less than a year'), ('1_3', '1 to 3 years'), ('gt3', 'more than 3 years')], max_length=10, verbose_name='horizon')),
                 ('role', models.CharField(blank=True, choices=[('create', 'start a group'), ('join', 'join an existing group'), ('both', 'both')], max_length=10, verbose_name='role wished')),
                 ('place_identified', models.BooleanField(default=False, verbose_name='place identified')),
-                ('values_other', models.CharField(blank=True, max_length=120, validators=[profiles_module.validators.validate_single_line, profiles_module.validators.validate_no_contact_details], verbose_name='other values')),
-                ('presentation', models.TextField(blank=True, help_text='Plain text, shown publicly.', validators=[profiles_module.validators.validate_plain_text, profiles_module.validators.validate_no_contact_details], verbose_name='presentation')),
+                ('values_other', models.CharField(blank=True, max_length=120, validators=[profiles_module.common.validators.validate_single_line, profiles_module.common.validators.validate_no_contact_details], verbose_name='other values')),
+                ('presentation', models.TextField(blank=True, help_text='Plain text, shown publicly.', validators=[profiles_module.common.validators.validate_plain_text, profiles_module.common.validators.validate_no_contact_details], verbose_name='presentation')),
                 ('photo', models.ImageField(blank=True, help_text='Optional. Resized, and its metadata (GPS position…) removed.', upload_to='profiles_module/photos/', verbose_name='photo')),
                 ('national_project_url', models.URLField(blank=True, help_text="Link to the project's entry, for groups and residents.", verbose_name='entry in the national projects database')),
                 ('email', models.EmailField(max_length=254, verbose_name='contact email (private)')),

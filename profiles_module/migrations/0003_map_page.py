@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import modelcluster.fields
-import profiles_module.fields
+import profiles_module.common.fields
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('location', models.CharField(blank=True, help_text='Where the map opens. Empty: the centre of France.', max_length=100, verbose_name='map centre')),
                 ('zoom', models.PositiveSmallIntegerField(default=6, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(18)], verbose_name='map zoom')),
-                ('filters', profiles_module.fields.ChoiceListField(blank=True, choices=[('q', 'words in the presentation'), ('kind', 'kind of profile'), ('composition', 'household composition'), ('children', 'number of children'), ('age', 'age bands'), ('commune', 'around a commune'), ('departement', 'département'), ('region', 'région'), ('setting', 'setting'), ('tenure', 'tenure'), ('project', 'kind of project'), ('horizon', 'horizon'), ('role', 'role wished'), ('step', 'steps already taken'), ('place', 'place identified'), ('value', 'values and themes'), ('financing', 'personal contribution'), ('social_housing', 'eligible for social housing'), ('confirmed', 'confirmed recently')], default=list, help_text='Leave empty to offer every filter.', max_length=300, verbose_name='filters offered')),
-                ('profile_kinds', profiles_module.fields.ChoiceListField(blank=True, choices=[('household', 'future resident (person or household)'), ('group', 'group being formed, looking for members'), ('resident', 'resident of a cohousing project'), ('resource', 'resource person (facilitator, local authority, social landlord…)')], default=list, help_text='Leave empty to list every kind of profile.', max_length=200, verbose_name='kinds of profile listed')),
+                ('filters', profiles_module.common.fields.ChoiceListField(blank=True, choices=[('q', 'words in the presentation'), ('kind', 'kind of profile'), ('composition', 'household composition'), ('children', 'number of children'), ('age', 'age bands'), ('commune', 'around a commune'), ('departement', 'département'), ('region', 'région'), ('setting', 'setting'), ('tenure', 'tenure'), ('project', 'kind of project'), ('horizon', 'horizon'), ('role', 'role wished'), ('step', 'steps already taken'), ('place', 'place identified'), ('value', 'values and themes'), ('financing', 'personal contribution'), ('social_housing', 'eligible for social housing'), ('confirmed', 'confirmed recently')], default=list, help_text='Leave empty to offer every filter.', max_length=300, verbose_name='filters offered')),
+                ('profile_kinds', profiles_module.common.fields.ChoiceListField(blank=True, choices=[('household', 'future resident (person or household)'), ('group', 'group being formed, looking for members'), ('resident', 'resident of a cohousing project'), ('resource', 'resource person (facilitator, local authority, social landlord…)')], default=list, help_text='Leave empty to list every kind of profile.', max_length=200, verbose_name='kinds of profile listed')),
             ],
             options={
                 'verbose_name': 'map of the profiles',

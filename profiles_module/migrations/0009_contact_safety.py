@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import profiles_module.validators
+import profiles_module.common.validators
 
 
 class Migration(migrations.Migration):
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         max_length=2000,
-                        validators=[profiles_module.validators.validate_plain_text],
+                        validators=[profiles_module.common.validators.validate_plain_text],
                         verbose_name="comment",
                     ),
                 ),
