@@ -1,7 +1,11 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from wagtail.models import Site
 
 from profiles_module.geography.loader import load_geography
+from profiles_module.models import PublishPage
+from tests.factories import make_map_page, make_partner
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +21,35 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def home():
+    """The root page of the default site (the host's home page)."""
+    return Site.objects.get(is_default_site=True).root_page
+
+
+@pytest.fixture
+def map_page(home):
+    """A published map page of all France at /trouver/."""
+    return make_map_page(slug="trouver")
+
+
+@pytest.fixture
+def publish_page(home):
+    """A published publication page at /publier/."""
+    page = PublishPage(title="Publier ma fiche", slug="publier")
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def partner():
+    """Habitat participatif Loire: a partner covering the Loire (42) only."""
+    return make_partner()
+
+
+@pytest.fixture
+def superuser():
+    return get_user_model().objects.create_superuser("root", "root@example.net", "pw")

@@ -1,8 +1,14 @@
 """Small `make_*` helpers that build valid objects; tests change only what they test."""
 
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
+from home.models import HomePage
 from profiles_module.models import Commune, Profile, Sector
+from profiles_module.models.geography import Departement, Region
+from profiles_module.models.pages import MapPage
+from profiles_module.publication import tokens
 
 
 def make_profile(*, commune="42218", radius_km=10, save=True, **fields):
@@ -45,3 +51,85 @@ def make_partner(*, slug="loire", departements=("42",), regions=(), **fields):
     partner.regions.set(Region.objects.filter(code__in=regions))
     partner.save()
     return partner
+
+
+def make_map_page(title="Trouver des futurs voisins", *, regions=(), departements=(), **fields):
+    """A published map page under the home page, limited to `regions` and `departements`
+    (codes) if given."""
+    home = HomePage.objects.first()
+    page = MapPage(title=title, **fields)
+    home.add_child(instance=page)
+    page.regions.set(Region.objects.filter(code__in=regions))
+    page.departements.set(Departement.objects.filter(code__in=departements))
+    page.save_revision().publish()
+    return page
+
+
+def publish_form_data(**overrides):
+    """A valid submission: one sector around Saint-Étienne."""
+    commune = Commune.objects.get(insee_code="42218")
+    data = {
+        "profile_kind": "household",
+        "public_name": "Dominique",
+        "composition": "couple",
+        "adults": "2",
+        "children": "0",
+        "presentation": "Nous cherchons un habitat partagé.",
+        "email": "dominique@example.org",
+        "publication_consent": "on",
+        "sectors-TOTAL_FORMS": "3",
+        "sectors-INITIAL_FORMS": "0",
+        "sectors-MIN_NUM_FORMS": "1",
+        "sectors-MAX_NUM_FORMS": "3",
+        "sectors-0-kind": "commune",
+        "sectors-0-commune": str(commune.pk),
+        "sectors-0-radius_km": "10",
+        "sectors-0-ORDER": "1",
+        "sectors-1-kind": "commune",
+        "sectors-1-radius_km": "10",
+        "sectors-1-ORDER": "2",
+        "sectors-2-kind": "commune",
+        "sectors-2-radius_km": "10",
+        "sectors-2-ORDER": "3",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def manage_link(profile, now=None):
+    return reverse("profiles_module:owner_link", args=[tokens.issue(profile, "manage", now=now)])
+
+
+def edit_form_data(profile, **changes):
+    sector = profile.sectors.first()
+    data = {
+        "profile_kind": profile.profile_kind,
+        "public_name": profile.public_name,
+        "composition": profile.composition,
+        "adults": profile.adults,
+        "children": profile.children,
+        "sectors-TOTAL_FORMS": "3",
+        "sectors-INITIAL_FORMS": "1",
+        "sectors-MIN_NUM_FORMS": "1",
+        "sectors-MAX_NUM_FORMS": "3",
+        "sectors-0-id": sector.pk,
+        "sectors-0-kind": "commune",
+        "sectors-0-commune": sector.commune_id,
+        "sectors-0-radius_km": "10",
+        "sectors-0-ORDER": "1",
+        "sectors-1-kind": "commune",
+        "sectors-1-radius_km": "10",
+        "sectors-1-ORDER": "2",
+        "sectors-2-kind": "commune",
+        "sectors-2-radius_km": "10",
+        "sectors-2-ORDER": "3",
+    }
+    data.update(changes)
+    return data
+
+
+def make_member(group, username):
+    """A user in `group` (a partner's, or another admin group)."""
+    user = get_user_model().objects.create_user(username, f"{username}@example.net", "pw")
+    user.groups.add(group)
+    return user

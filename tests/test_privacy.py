@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from profiles_module.models import Profile
 from profiles_module.models.profiles import PUBLIC_FIELDS
-from tests.test_search import make_map_page
+from tests.factories import make_map_page
 
 pytestmark = pytest.mark.django_db
 

@@ -12,15 +12,14 @@ import uuid
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Site
 
 from profiles_module.models import AbuseReport, ContactMessage
-from tests.factories import make_partner, make_profile
-from tests.test_partner_permissions import admin_paths
+from tests.factories import make_member, make_partner, make_profile
+from tests.helpers import admin_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -52,17 +51,6 @@ def reports():
     return report(INSIDE, inside, ("84", "42")), report(OUTSIDE, outside, ("84", "69"))
 
 
-def user_in(group, username):
-    user = get_user_model().objects.create_user(username, f"{username}@example.net", "pw")
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def partner_editor():
-    return user_in(make_partner().group, "loire")
-
-
 @pytest.fixture
 def national_editor():
     group = Group.objects.create(name="Modération des messages")
@@ -71,12 +59,7 @@ def national_editor():
             codename__in=["access_admin", "view_abusereport", "change_abusereport"]
         )
     )
-    return user_in(group, "national")
-
-
-@pytest.fixture
-def superuser():
-    return get_user_model().objects.create_superuser("root", "root@example.net", "pw")
+    return make_member(group, "national")
 
 
 def senders_in(text, names=(INSIDE, OUTSIDE)):

@@ -131,7 +131,7 @@ class FormParser(HTMLParser):
             self.textarea = None
 
 
-def form_data(response, form_id="w-editor-form"):
+def publish_form_data(response, form_id="w-editor-form"):
     """The data a browser would post from the page's edit form: {name: [values]}."""
     parser = FormParser(form_id)
     parser.feed(response.content.decode())
@@ -335,7 +335,7 @@ def test_export_follows_the_filters(private_editor, profiles, kind):
 def test_edit_form_hides_private_fields_from_an_editor(editor, profiles):
     response = editor.get(url("edit", profiles["Ondine"].pk))
     assert response.status_code == 200
-    data = form_data(response)
+    data = publish_form_data(response)
     assert data["public_name"] == ["Ondine"]
     assert "email" not in data
     assert "news_consent_at" not in data
@@ -346,7 +346,7 @@ def test_edit_form_hides_private_fields_from_an_editor(editor, profiles):
 def test_edit_form_shows_private_fields_to_a_trusted_editor(private_editor, profiles):
     response = private_editor.get(url("edit", profiles["Ondine"].pk))
     assert response.status_code == 200
-    data = form_data(response)
+    data = publish_form_data(response)
     assert data["email"] == ["camille@example.org"]
     assert "news_consent_at" in data
 
@@ -356,7 +356,7 @@ def test_an_editor_saving_a_profile_keeps_its_private_details(editor):
     consent_at = timezone.now() - timezone.timedelta(days=3)
     profile = make_profile(public_name="Ondine", news_consent=True, news_consent_at=consent_at)
     sectors_before = list(profile.sectors.values_list("kind", "commune_id", "radius_km"))
-    data = form_data(editor.get(url("edit", profile.pk)))
+    data = publish_form_data(editor.get(url("edit", profile.pk)))
     data["public_name"] = ["Ondine R."]
     data["action-publish"] = ["action-publish"]
 
@@ -375,7 +375,7 @@ def test_an_editor_saving_a_profile_keeps_its_private_details(editor):
 @pytest.mark.django_db
 def test_an_editor_cannot_set_private_details_by_crafting_the_post(editor):
     profile = make_profile(public_name="Ondine")
-    data = form_data(editor.get(url("edit", profile.pk)))
+    data = publish_form_data(editor.get(url("edit", profile.pk)))
     data |= {
         "email": ["intruder@example.org"],
         "news_consent": ["on"],
@@ -395,7 +395,7 @@ def test_an_editor_cannot_set_private_details_by_crafting_the_post(editor):
 @pytest.mark.django_db
 def test_a_trusted_editor_can_change_the_email(private_editor, profiles):
     profile = profiles["Ondine"]
-    data = form_data(private_editor.get(url("edit", profile.pk)))
+    data = publish_form_data(private_editor.get(url("edit", profile.pk)))
     data["email"] = ["ondine@example.org"]
     data["action-publish"] = ["action-publish"]
 
@@ -412,7 +412,7 @@ def test_a_trusted_editor_can_change_the_email(private_editor, profiles):
 @pytest.fixture
 def add_data(admin_client):
     """What a superuser posts to create a valid household profile (one sector, Lyon)."""
-    data = form_data(admin_client.get(url("add")))
+    data = publish_form_data(admin_client.get(url("add")))
     data.update(
         profile_kind=["household"],
         public_name=["Ondine"],
@@ -498,7 +498,7 @@ def test_a_draft_without_sector_is_kept_but_cannot_be_published(admin_client, ad
     assert not profile.live
     assert not profile.sectors.exists()
 
-    data = form_data(admin_client.get(url("edit", profile.pk)))
+    data = publish_form_data(admin_client.get(url("edit", profile.pk)))
     data["sectors-TOTAL_FORMS"] = ["0"]  # the blank sector the form offers, left out
     data["action-publish"] = ["action-publish"]
     response = admin_client.post(url("edit", profile.pk), data)

@@ -6,37 +6,11 @@ from django.core import mail
 from django.test import Client
 from wagtail.models import Site
 
-from profiles_module.models import MapPage, Profile, PublishPage
-from tests.factories import make_partner, make_profile
-from tests.test_publish import confirm_link, form_data
+from profiles_module.models import Profile
+from tests.factories import make_partner, make_profile, publish_form_data
+from tests.helpers import confirm_link
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def partner():
-    return make_partner()
-
-
-@pytest.fixture
-def home():
-    return Site.objects.get(is_default_site=True).root_page
-
-
-@pytest.fixture
-def map_page(home):
-    page = MapPage(title="Trouver des futurs voisins", slug="trouver")
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
-@pytest.fixture
-def publish_page(home):
-    page = PublishPage(title="Publier ma fiche", slug="publier")
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def embedded(page_or_path, slug="loire"):
@@ -110,7 +84,7 @@ def test_form_in_a_frame_submits_without_the_csrf_cookie_when_the_origin_is_ours
     browser = Client(enforce_csrf_checks=True)
     url = embedded(publish_page)
     # No cookie at all (a blocked third-party cookie), the Origin of this site.
-    response = browser.post(url, form_data(), HTTP_ORIGIN="http://testserver")
+    response = browser.post(url, publish_form_data(), HTTP_ORIGIN="http://testserver")
     # Stored, and the thanks page is in the frame too.
     assert response.status_code == 302
     assert response["Location"] == "/integration/loire/publier/?sent=1"
@@ -120,25 +94,25 @@ def test_form_in_a_frame_submits_without_the_csrf_cookie_when_the_origin_is_ours
 @pytest.mark.parametrize("origin", ["https://evil.example", "null"])
 def test_form_in_a_frame_is_refused_from_another_origin(partner, publish_page, origin):
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(embedded(publish_page), form_data(), HTTP_ORIGIN=origin)
+    response = browser.post(embedded(publish_page), publish_form_data(), HTTP_ORIGIN=origin)
     assert response.status_code == 403
     assert not Profile.objects.exists()
 
 
 def test_form_in_a_frame_without_origin_still_needs_the_csrf_token(partner, publish_page):
     browser = Client(enforce_csrf_checks=True)
-    assert browser.post(embedded(publish_page), form_data()).status_code == 403
+    assert browser.post(embedded(publish_page), publish_form_data()).status_code == 403
     assert not Profile.objects.exists()
 
 
 def test_outside_a_frame_the_cookie_and_token_are_still_required(partner, publish_page):
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(publish_page.url, form_data(), HTTP_ORIGIN="http://testserver")
+    response = browser.post(publish_page.url, publish_form_data(), HTTP_ORIGIN="http://testserver")
     assert response.status_code == 403
 
 
 def test_fiches_published_through_a_partner_are_attributed_to_it(client, partner, publish_page):
-    client.post(embedded(publish_page), form_data())
+    client.post(embedded(publish_page), publish_form_data())
     profile = Profile.objects.get()
     assert profile.partner == partner
     # The confirmation link works (it leads back into the partner's pages).
@@ -148,7 +122,7 @@ def test_fiches_published_through_a_partner_are_attributed_to_it(client, partner
 
 
 def test_fiches_published_on_the_main_site_have_no_partner(client, partner, publish_page):
-    client.post(publish_page.url, form_data())
+    client.post(publish_page.url, publish_form_data())
     assert Profile.objects.get().partner is None
 
 
@@ -164,7 +138,7 @@ def test_a_partner_site_defaults_to_its_territory_and_attributes_its_fiches(
     html = client.get(map_page.url, HTTP_HOST="loire.futurs-voisins.example").content.decode()
     assert "Stéphane" in html and "Lyonnais" not in html
     assert 'class="site-header"' in html  # a partner site keeps its normal layout
-    client.post(publish_page.url, form_data(), HTTP_HOST="loire.futurs-voisins.example")
+    client.post(publish_page.url, publish_form_data(), HTTP_HOST="loire.futurs-voisins.example")
     assert Profile.objects.get(email="dominique@example.org").partner == partner
 
 

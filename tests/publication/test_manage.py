@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from profiles_module.models import AccessToken, Profile, ProfileEvent
 from profiles_module.publication import lifecycle, tokens
-from tests.factories import make_profile
+from tests.factories import edit_form_data, make_profile, manage_link
+from tests.helpers import assert_no_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,6 @@ def profile():
     profile = make_profile(email=EMAIL, public_name="Maëlle")
     profile.save_revision().publish()
     return profile
-
-
-def manage_link(profile, now=None):
-    return reverse("profiles_module:owner_link", args=[tokens.issue(profile, "manage", now=now)])
 
 
 @pytest.fixture
@@ -105,36 +102,8 @@ def test_anonymous_visitors_cannot_manage(client, profile):
         assert client.get(url(name)).status_code == 403
 
 
-def edit_data(profile, **changes):
-    sector = profile.sectors.first()
-    data = {
-        "profile_kind": profile.profile_kind,
-        "public_name": profile.public_name,
-        "composition": profile.composition,
-        "adults": profile.adults,
-        "children": profile.children,
-        "sectors-TOTAL_FORMS": "3",
-        "sectors-INITIAL_FORMS": "1",
-        "sectors-MIN_NUM_FORMS": "1",
-        "sectors-MAX_NUM_FORMS": "3",
-        "sectors-0-id": sector.pk,
-        "sectors-0-kind": "commune",
-        "sectors-0-commune": sector.commune_id,
-        "sectors-0-radius_km": "10",
-        "sectors-0-ORDER": "1",
-        "sectors-1-kind": "commune",
-        "sectors-1-radius_km": "10",
-        "sectors-1-ORDER": "2",
-        "sectors-2-kind": "commune",
-        "sectors-2-radius_km": "10",
-        "sectors-2-ORDER": "3",
-    }
-    data.update(changes)
-    return data
-
-
 def test_owner_edits_the_published_profile(owner, profile):
-    response = owner.post(url("manage_edit"), edit_data(profile, public_name="Maëlle et Jo"))
+    response = owner.post(url("manage_edit"), edit_form_data(profile, public_name="Maëlle et Jo"))
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.public_name == "Maëlle et Jo"
@@ -144,7 +113,7 @@ def test_owner_edits_the_published_profile(owner, profile):
 
 
 def test_owner_edit_errors_are_shown_and_nothing_changes(owner, profile):
-    response = owner.post(url("manage_edit"), edit_data(profile, public_name="<b>x</b>"))
+    response = owner.post(url("manage_edit"), edit_form_data(profile, public_name="<b>x</b>"))
     assert response.status_code == 200
     assert 'id="error-summary"' in response.content.decode()
     assert Profile.objects.get(pk=profile.pk).public_name == "Maëlle"
@@ -156,7 +125,7 @@ def test_pause_hides_and_resume_shows_again(owner, profile):
     assert profile.paused and not profile.live
     assert not Profile.objects.public().filter(pk=profile.pk).exists()
     # Editing a paused profile keeps it paused.
-    owner.post(url("manage_edit"), edit_data(profile, public_name="En pause"))
+    owner.post(url("manage_edit"), edit_form_data(profile, public_name="En pause"))
     profile.refresh_from_db()
     assert not profile.live and profile.public_name == "En pause"
     owner.post(url("manage_resume"))
@@ -201,7 +170,6 @@ def test_delete_asks_once_then_erases_everything(owner, profile):
     assert response.status_code == 200
     assert not Profile.objects.filter(pk=profile.pk).exists()
     assert owner.get(url("manage")).status_code == 403
-    from tests.test_lifecycle import assert_no_trace
 
     assert_no_trace(EMAIL, "Maëlle")
 

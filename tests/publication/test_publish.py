@@ -6,77 +6,23 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import override_settings
-from wagtail.models import Page, Site, Workflow, WorkflowContentType
+from wagtail.models import Page, Workflow, WorkflowContentType
 
 from profiles_module.models import (
-    Commune,
     Departement,
     LifecycleSettings,
     Profile,
     ProfileEvent,
     PublishPage,
 )
-from tests.factories import make_profile
+from tests.factories import make_profile, publish_form_data
+from tests.helpers import confirm_link
 
 pytestmark = pytest.mark.django_db
 
-LINK_RE = re.compile(r"https?://[^\s\"<>]+")
-
-
-@pytest.fixture
-def publish_page():
-    home = Site.objects.get(is_default_site=True).root_page
-    page = PublishPage(title="Publier ma fiche", slug="publier")
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
-def form_data(**overrides):
-    """A valid submission: one sector around Saint-Étienne."""
-    commune = Commune.objects.get(insee_code="42218")
-    data = {
-        "profile_kind": "household",
-        "public_name": "Dominique",
-        "composition": "couple",
-        "adults": "2",
-        "children": "0",
-        "presentation": "Nous cherchons un habitat partagé.",
-        "email": "dominique@example.org",
-        "publication_consent": "on",
-        "sectors-TOTAL_FORMS": "3",
-        "sectors-INITIAL_FORMS": "0",
-        "sectors-MIN_NUM_FORMS": "1",
-        "sectors-MAX_NUM_FORMS": "3",
-        "sectors-0-kind": "commune",
-        "sectors-0-commune": str(commune.pk),
-        "sectors-0-radius_km": "10",
-        "sectors-0-ORDER": "1",
-        "sectors-1-kind": "commune",
-        "sectors-1-radius_km": "10",
-        "sectors-1-ORDER": "2",
-        "sectors-2-kind": "commune",
-        "sectors-2-radius_km": "10",
-        "sectors-2-ORDER": "3",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def links(message):
-    return LINK_RE.findall(message.body)
-
-
-def path_of(url):
-    return re.sub(r"^https?://[^/]+", "", url)
-
-
-def confirm_link(message):
-    return next(path_of(url) for url in links(message) if "/confirmer/" in url)
-
 
 def submit(client, page, **overrides):
-    return client.post(page.url, form_data(**overrides))
+    return client.post(page.url, publish_form_data(**overrides))
 
 
 def test_page_renders_the_form_with_fieldsets_and_unticked_consents(client, publish_page):
@@ -131,7 +77,7 @@ def photo_upload(size=(1600, 1200), name="moi.jpg"):
 def test_a_household_can_add_a_photo_resized_on_upload(client, publish_page):
     from PIL import Image
 
-    response = client.post(publish_page.url, {**form_data(), "photo": photo_upload()})
+    response = client.post(publish_page.url, {**publish_form_data(), "photo": photo_upload()})
     assert response.status_code == 302
     profile = Profile.objects.get(email="dominique@example.org")
     with Image.open(profile.photo) as stored:
@@ -140,7 +86,7 @@ def test_a_household_can_add_a_photo_resized_on_upload(client, publish_page):
 
 @override_settings(PROFILES_PHOTO_MAX_UPLOAD_BYTES=1000)
 def test_an_oversized_photo_is_a_field_error_and_nothing_is_stored(client, publish_page):
-    response = client.post(publish_page.url, {**form_data(), "photo": photo_upload()})
+    response = client.post(publish_page.url, {**publish_form_data(), "photo": photo_upload()})
     assert response.status_code == 200
     assert "photo" in response.context["form"].errors
     assert not Profile.objects.exists()
@@ -150,7 +96,7 @@ def test_a_file_that_is_not_an_image_is_a_field_error(client, publish_page):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("moi.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
-    response = client.post(publish_page.url, {**form_data(), "photo": fake})
+    response = client.post(publish_page.url, {**publish_form_data(), "photo": fake})
     assert response.status_code == 200
     assert "photo" in response.context["form"].errors
     assert not Profile.objects.exists()
@@ -184,7 +130,7 @@ def test_confirmation_get_does_not_spend_and_post_publishes(client, publish_page
 
 
 def test_english_submission_gets_english_emails(client, publish_page):
-    client.post(publish_page.url, form_data(), HTTP_ACCEPT_LANGUAGE="en")
+    client.post(publish_page.url, publish_form_data(), HTTP_ACCEPT_LANGUAGE="en")
     profile = Profile.objects.get()
     # LocaleMiddleware without i18n_patterns: the Accept-Language header decides.
     assert profile.language == "en"
@@ -220,7 +166,7 @@ def test_a_sector_is_required_and_at_most_three(client, publish_page):
     box = re.search(r'<input[^>]*name="sectors-0-commune_label"[^>]*>', response.content.decode())
     assert box.group(0).count("aria-describedby") == 1
     assert 'aria-describedby="id_sectors-0-commune_error id_sectors-0-commune_hint"' in box.group(0)
-    data = form_data(**{"sectors-TOTAL_FORMS": "4"})
+    data = publish_form_data(**{"sectors-TOTAL_FORMS": "4"})
     departement = Departement.objects.first()
     for index in (1, 2, 3):
         data[f"sectors-{index}-kind"] = "departement"
@@ -269,7 +215,7 @@ OTHER_FIELDS = [
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_hostile_input_is_refused_or_inert_never_a_500(client, publish_page, field, kind):
     value = HOSTILE[kind]
-    response = client.post(publish_page.url, form_data(**{field: value}))
+    response = client.post(publish_page.url, publish_form_data(**{field: value}))
     assert response.status_code in (200, 302)
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html

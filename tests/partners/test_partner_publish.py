@@ -8,32 +8,18 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import Site
 
-from profiles_module.models import Commune, Departement, Profile, PublishPage, Region, Sector
-from tests.factories import make_partner, make_profile
-from tests.test_manage import edit_data, manage_link
-from tests.test_publish import form_data
+from profiles_module.models import Commune, Departement, Profile, Region, Sector
+from tests.factories import (
+    edit_form_data,
+    make_partner,
+    make_profile,
+    manage_link,
+    publish_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
 PARTNER_HOST = "loire.futurs-voisins.example"
-
-
-@pytest.fixture
-def partner():
-    return make_partner()  # Habitat participatif Loire: the Loire (42) only
-
-
-@pytest.fixture
-def home():
-    return Site.objects.get(is_default_site=True).root_page
-
-
-@pytest.fixture
-def publish_page(home):
-    page = PublishPage(title="Publier ma fiche", slug="publier")
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture
@@ -122,7 +108,7 @@ def test_a_commune_outside_the_territory_is_refused_and_nothing_is_lost(
     client, partner, publish_page
 ):
     response = client.post(
-        embedded(publish_page.url), form_data(**{"sectors-0-commune": commune_pk("69123")})
+        embedded(publish_page.url), publish_form_data(**{"sectors-0-commune": commune_pk("69123")})
     )
     assert response.status_code == 200
     assert sector_errors(response) == {"commune": ["outside_territory"]}
@@ -139,7 +125,7 @@ def test_a_commune_outside_the_territory_is_refused_and_nothing_is_lost(
 
 
 def test_a_commune_typed_without_javascript_is_checked_too(client, partner, publish_page):
-    data = form_data(**{"sectors-0-commune": None, "sectors-0-commune_label": "Paris"})
+    data = publish_form_data(**{"sectors-0-commune": None, "sectors-0-commune_label": "Paris"})
     response = client.post(embedded(publish_page.url), data)
     assert sector_errors(response) == {"commune": ["outside_territory"]}
     assert not Profile.objects.exists()
@@ -149,7 +135,9 @@ def test_a_commune_typed_without_javascript_is_looked_for_in_the_territory_first
     client, partner, publish_page
 ):
     # Nationally "Saint-Priest" is the Rhône's; in the Loire's frame, Saint-Priest-en-Jarez.
-    data = form_data(**{"sectors-0-commune": None, "sectors-0-commune_label": "Saint-Priest"})
+    data = publish_form_data(
+        **{"sectors-0-commune": None, "sectors-0-commune_label": "Saint-Priest"}
+    )
     assert client.post(embedded(publish_page.url), data).status_code == 302
     sector = Profile.objects.get().sectors.get()
     assert sector.commune.insee_code == "42275"
@@ -157,18 +145,20 @@ def test_a_commune_typed_without_javascript_is_looked_for_in_the_territory_first
 
 def test_a_departement_or_region_outside_the_territory_is_refused(client, partner, publish_page):
     rhone = Departement.objects.get(code="69")
-    data = form_data(**{"sectors-0-kind": "departement", "sectors-0-departement": str(rhone.pk)})
+    data = publish_form_data(
+        **{"sectors-0-kind": "departement", "sectors-0-departement": str(rhone.pk)}
+    )
     response = client.post(embedded(publish_page.url), data)
     assert response.status_code == 200 and "departement" in sector_errors(response)
     aura = Region.objects.get(code="84")  # contains the Loire, but is more than it
-    data = form_data(**{"sectors-0-kind": "region", "sectors-0-region": str(aura.pk)})
+    data = publish_form_data(**{"sectors-0-kind": "region", "sectors-0-region": str(aura.pk)})
     response = client.post(embedded(publish_page.url), data)
     assert response.status_code == 200 and sector_errors(response)
     assert not Profile.objects.exists()
 
 
 def test_every_sector_is_checked(client, partner, publish_page):
-    data = form_data(**{"sectors-1-commune": commune_pk("69123")})
+    data = publish_form_data(**{"sectors-1-commune": commune_pk("69123")})
     response = client.post(embedded(publish_page.url), data)
     assert sector_errors(response, 1) == {"commune": ["outside_territory"]}
     assert not Profile.objects.exists()
@@ -176,7 +166,7 @@ def test_every_sector_is_checked(client, partner, publish_page):
 
 def test_a_fiche_inside_the_territory_is_published_and_attributed(client, partner, publish_page):
     loire = Departement.objects.get(code="42")
-    data = form_data(
+    data = publish_form_data(
         **{
             "sectors-1-kind": "departement",
             "sectors-1-departement": str(loire.pk),
@@ -210,7 +200,7 @@ def test_the_national_site_is_unchanged(client, partner, publish_page):
     assert 'data-url="/futurs-voisins/communes/"' in html
     assert "Habitat participatif Loire" not in html
     response = client.post(
-        publish_page.url, form_data(**{"sectors-0-commune": commune_pk("69123")})
+        publish_page.url, publish_form_data(**{"sectors-0-commune": commune_pk("69123")})
     )
     assert response.status_code == 302
     assert Profile.objects.get().partner is None
@@ -228,11 +218,11 @@ def test_a_partner_site_limits_its_form_like_the_frame(client, partner_site, pub
     ).json()["results"]
     assert suggestions == []
 
-    lyon = form_data(**{"sectors-0-commune": commune_pk("69123")})
+    lyon = publish_form_data(**{"sectors-0-commune": commune_pk("69123")})
     response = client.post(publish_page.url, lyon, HTTP_HOST=PARTNER_HOST)
     assert sector_errors(response) == {"commune": ["outside_territory"]}
     assert not Profile.objects.exists()
-    response = client.post(publish_page.url, form_data(), HTTP_HOST=PARTNER_HOST)
+    response = client.post(publish_page.url, publish_form_data(), HTTP_HOST=PARTNER_HOST)
     assert response.status_code == 302
     assert Profile.objects.get().partner == partner_site.partner
 
@@ -255,13 +245,13 @@ def test_the_owners_edit_form_in_the_frame_is_limited_too(owner):
     url = embedded(reverse("profiles_module:manage_edit"))
     html = owner.get(url).content.decode()
     assert [label for _v, _s, label in options(html, "sectors-1-departement")] == ["Loire (42)"]
-    data = edit_data(profile, **{"sectors-1-commune": commune_pk("69123")})
+    data = edit_form_data(profile, **{"sectors-1-commune": commune_pk("69123")})
     response = owner.post(url, data)
     assert response.status_code == 200
     assert sector_errors(response, 1) == {"commune": ["outside_territory"]}
     assert profile.sectors.count() == 1
     # Inside the territory: saved.
-    data = edit_data(profile, **{"sectors-1-commune": commune_pk("42095")})  # Firminy
+    data = edit_form_data(profile, **{"sectors-1-commune": commune_pk("42095")})  # Firminy
     assert owner.post(url, data).status_code == 302
     assert Profile.objects.get(pk=profile.pk).sectors.count() == 2
 
@@ -279,7 +269,7 @@ def test_a_stored_sector_elsewhere_may_stay_when_editing_in_the_frame(owner):
     profile.save_revision().publish()
     url = embedded(reverse("profiles_module:manage_edit"))
     assert 'value="Lyon (69001)"' in owner.get(url).content.decode()
-    data = edit_data(
+    data = edit_form_data(
         profile,
         public_name="Maëlle et Jo",
         **{

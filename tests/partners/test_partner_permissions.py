@@ -9,15 +9,14 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Site
 
-from profiles_module.models import ContactMessage, MapPage
+from profiles_module.models import ContactMessage
 from profiles_module.publication import tokens
-from tests.factories import make_partner, make_profile
+from tests.factories import make_member, make_partner, make_profile
+from tests.helpers import admin_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -54,22 +53,6 @@ def fiches():
 
 
 @pytest.fixture
-def partner():
-    return make_partner()
-
-
-def user_in(group, username):
-    user = get_user_model().objects.create_user(username, f"{username}@example.net", "pw")
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def partner_editor(partner):
-    return user_in(partner.group, "loire")
-
-
-@pytest.fixture
 def national_editor():
     group = Group.objects.create(name="Équipe nationale")
     for name in NATIONAL_PERMISSIONS:
@@ -77,12 +60,7 @@ def national_editor():
         group.permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
-    return user_in(group, "national")
-
-
-@pytest.fixture
-def superuser():
-    return get_user_model().objects.create_superuser("root", "root@example.net", "pw")
+    return make_member(group, "national")
 
 
 def object_url(name, profile, *args):
@@ -234,14 +212,6 @@ def test_contact_statistics_of_a_partner_count_its_territory_only(
 # --- public routes
 
 
-@pytest.fixture
-def map_page():
-    home = Site.objects.get(is_default_site=True).root_page
-    page = MapPage(title="Trouver", slug="trouver")
-    home.add_child(instance=page)
-    return page
-
-
 @pytest.mark.parametrize("role", ["anonymous", "owner", "partner_editor", "national_editor"])
 def test_public_pages_are_the_same_for_everyone_and_hold_no_address(
     client, fiches, map_page, partner_editor, national_editor, role
@@ -365,23 +335,6 @@ def test_partner_editor_moderates_only_the_fiches_of_its_territory(
     assert inside.public_name == "Stéphane (modifiée)"  # approved, so published
     assert outside.public_name == "Lyonnais"
     assert moderation.get_actions(outside, partner_editor) == []
-
-
-def admin_paths():
-    """Every admin URL that takes no argument (listings, reports, dashboards, choosers…)."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            route = str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + route)
-            elif isinstance(pattern, URLPattern) and not pattern.pattern.regex.groupindex:
-                path = (prefix + route).replace("^", "").replace("$", "")
-                if "(" not in path and "\\" not in path:
-                    yield "/" + path
-
-    return sorted({p for p in walk(get_resolver().url_patterns, "") if p.startswith("/admin/")})
 
 
 @pytest.mark.parametrize(

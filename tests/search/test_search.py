@@ -6,32 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from home.models import HomePage
 from profiles_module.models import Departement, MapPage, Profile, ProfileOption, Region
-from tests.factories import make_profile
+from tests.factories import make_map_page, make_profile
 
 pytestmark = pytest.mark.django_db
-
-
-def make_map_page(title="Trouver des futurs voisins", *, regions=(), departements=(), **fields):
-    home = HomePage.objects.first()
-    page = MapPage(title=title, **fields)
-    home.add_child(instance=page)
-    if regions or departements:
-        page.regions.set(Region.objects.filter(code__in=regions))
-        page.departements.set(Departement.objects.filter(code__in=departements))
-        page.save_revision().publish()
-    return page
 
 
 def names(response):
     """Public names of the cards, in order."""
     return re.findall(r'class="fv-card__name"><a [^>]*>([^<]+)</a>', response.content.decode())
-
-
-@pytest.fixture
-def map_page():
-    return make_map_page()
 
 
 def test_map_page_lists_public_profiles_only(client, map_page):

@@ -35,7 +35,7 @@ from profiles_module.models.contact import hash_address
 from profiles_module.publication import lifecycle
 from profiles_module.publication.emails import render_email
 from tests.factories import make_profile
-from tests.test_lifecycle import assert_no_trace
+from tests.helpers import assert_no_trace
 
 pytestmark = pytest.mark.django_db
 
