@@ -89,7 +89,7 @@ def test_valid_message_is_stored_and_relayed(client, profile):
     assert to_recipient.to == [RECIPIENT] and to_recipient.reply_to == [SENDER]
     assert "Sacha" in to_recipient.subject
     assert "près de Saint-Étienne" in to_recipient.body
-    assert "reste masquée" in to_recipient.body or "stays hidden" in to_recipient.body
+    assert "reste masquée" in to_recipient.body
     assert SENDER not in to_recipient.body and RECIPIENT not in to_recipient.body
     html = to_recipient.alternatives[0].content
     assert "près de Saint-Étienne" in html
@@ -106,7 +106,7 @@ def test_valid_message_is_stored_and_relayed(client, profile):
 
     page = client.get(response["Location"]).content.decode()
     assert SENDER not in page and RECIPIENT not in page
-    assert "Votre message a été envoyé" in page or "Your message has been sent" in page
+    assert "Votre message a été envoyé" in page
 
 
 def test_honeypot_pretends_success_and_stores_nothing(client, profile):
@@ -145,9 +145,7 @@ def test_one_past_the_limit_per_ip_is_429(client, profile):
     before = (ContactMessage.objects.count(), OutgoingEmail.objects.count(), len(mail.outbox))
     response = post(client, profile)
     assert response.status_code == 429
-    assert (
-        "Trop de messages" in response.content.decode() or "Too many" in response.content.decode()
-    )
+    assert "Trop de messages" in response.content.decode()
     assert (
         ContactMessage.objects.count(),
         OutgoingEmail.objects.count(),
@@ -318,7 +316,7 @@ def test_unverified_sender_gets_a_link_and_nothing_reaches_the_recipient(client,
     assert RECIPIENT not in verify.body and "Saint-Étienne" not in verify.body
     assert not ProfileEvent.objects.filter(kind=ProfileEvent.Kind.CONTACT_RECEIVED).exists()
     page = client.get(response["Location"]).content.decode()
-    assert "Consultez votre messagerie" in page or "Check your mailbox" in page
+    assert "Consultez votre messagerie" in page
     assert NEWCOMER not in page and NEWCOMER.lower() not in page
 
     url = verify_link(verify).split("://", 1)[1].split("/", 1)[1]
@@ -465,7 +463,7 @@ def test_demo_contact_page_renders_the_form_without_the_address(client):
     response = client.get(page.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Écrire à l&#x27;équipe de coordination" in html or "Écrire à l'équipe" in html
+    assert "Écrire à l&#x27;équipe de coordination" in html
     assert reverse("profiles_module:contact_block", args=[page.pk, block_id_of(page)]) in html
     assert 'name="csrfmiddlewaretoken"' in html and 'name="form_token"' in html
     assert COORDINATION not in html and "coordination@" not in html

@@ -146,7 +146,7 @@ def assert_limited(response, before):
     assert response.status_code == 429
     html = response.content.decode()
     assert "Trop de messages" in html
-    assert escape(TEXT) in html or TEXT in html
+    assert escape(TEXT) in html
     assert stored() == before
 
 
@@ -227,16 +227,16 @@ def test_one_past_the_limit_per_recipient_is_429(client, form):
     PROFILES_CONTACT_OVERALL_PER_HOUR=2,
 )
 def test_junk_does_not_consume_the_sender_recipient_or_overall_budget(client, form):
-    junk = [
-        {"age": 0},  # sent too fast
-        {"age": 3 * 3600},  # expired token
-        {"website": "http://spam.example"},  # honeypot: "sent", nothing stored
-        {"sender_name": "Sacha\r\nBcc: victim@example.org"},
-        {"message": "x" * 5001},
+    junk = [  # (fields, the status the sender sees)
+        ({"age": 0}, 400),  # sent too fast
+        ({"age": 3 * 3600}, 400),  # expired token
+        ({"website": "http://spam.example"}, 302),  # honeypot: "sent", nothing stored
+        ({"sender_name": "Sacha\r\nBcc: victim@example.org"}, 400),
+        ({"message": "x" * 5001}, 400),
     ]
-    for number, fields in enumerate(junk * 2):
+    for number, (fields, status) in enumerate(junk * 2):
         response = form.post(client, ip=f"192.0.2.{number}", **fields)
-        assert response.status_code in (302, 400)
+        assert response.status_code == status, fields
     assert stored() == (0, 0, 0)
     assert form.post(client, ip="198.51.100.1").status_code == 302
     assert form.post(client, ip="198.51.100.2").status_code == 302
@@ -523,7 +523,7 @@ def test_editors_see_reports_without_any_address(client, form, editor):
     edit = client.get(reverse("abuse_reports:edit", args=[report.pk])).content.decode()
     assert SENDER not in edit and form.address not in edit and "Insistant." in edit
     # Nobody adds a report in the admin.
-    assert client.get(reverse("abuse_reports:add")).status_code in (302, 403)
+    assert client.get(reverse("abuse_reports:add")).status_code == 302
 
 
 def test_editors_mark_a_report_handled(client, profile, editor):
@@ -544,7 +544,7 @@ def test_private_details_permission_shows_the_addresses(client, form, admin_clie
     assert SENDER in html and form.address in html
     inspect = admin_client.get(reverse("abuse_reports:inspect", args=[report.pk]))
     assert SENDER in inspect.content.decode() and form.address in inspect.content.decode()
-    assert admin_client.get(reverse("abuse_reports:add")).status_code in (302, 403)
+    assert admin_client.get(reverse("abuse_reports:add")).status_code == 302
 
 
 def test_reports_are_not_shown_to_users_without_permission(client, profile, django_user_model):
@@ -552,7 +552,7 @@ def test_reports_are_not_shown_to_users_without_permission(client, profile, djan
     user = django_user_model.objects.create_user("redacteur", password="x")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
-    assert client.get(reverse("abuse_reports:index")).status_code in (302, 403)
+    assert client.get(reverse("abuse_reports:index")).status_code == 302
     assert (
         reverse("abuse_reports:index")
         not in client.get(reverse("wagtailadmin_home")).content.decode()

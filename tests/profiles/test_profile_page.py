@@ -23,7 +23,9 @@ def test_shows_public_fields_and_hides_private_ones(client):
     assert "coopérative d&#x27;habitants" in html
     assert "Saint-Étienne, dans un rayon de 10 km" in html
     assert "Confirmée le" in html
-    assert "dominique@example.org" not in html and "300" not in html
+    assert "dominique@example.org" not in html
+    # The contribution band is hidden: neither its heading nor its label is shown.
+    assert "Apport personnel" not in html and "plus de 300 k€" not in html
     assert "data-fv-sector-map" in html
 
 

@@ -68,7 +68,9 @@ def test_a_household_has_at_least_one_adult():
 
 
 def test_a_group_may_have_no_adult_count():
-    make_profile(profile_kind="group", adults=0)
+    group = make_profile(profile_kind="group", adults=0)  # full_clean() passes
+    assert Profile.objects.get(pk=group.pk).adults == 0
+    assert "adults" in errors_of(make_profile(save=False, profile_kind="household", adults=0))
 
 
 def test_at_most_one_age_band_per_adult():
