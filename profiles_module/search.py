@@ -5,6 +5,7 @@ Used by the map page, the profile page and the API, so they always agree.
 
 import functools
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -242,16 +243,38 @@ def near(queryset, commune, km):
     )
 
 
+# A word as the full-text tokenizers cut text: letters and digits of any script.
+WORD_RE = re.compile(r"[^\W_]+")
+
+
+def search_words(text):
+    """The words of a typed search, joined by spaces; "" when it has none.
+
+    The search backends hand each space-separated term to the database's full-text
+    syntax, where quotes, parentheses, colons, ``*``, ``^`` and ``-`` are operators:
+    modelsearch's SQLite backend quotes each term as an FTS5 string without doubling the
+    ``"`` in it, so ``"`` or ``a"b:c`` is an FTS5 syntax error (or "no such column").
+    Only the words go to the backend, then, which is also what a search is about: the
+    tokenizers drop punctuation from the indexed text anyway, so ``"jardin partagé"``
+    still finds the words jardin and partagé.
+    """
+    return " ".join(WORD_RE.findall(text))
+
+
 def text_search_ids(text):
     """Ids of the profiles whose public name or presentation matches, as a subquery.
 
+    None when the text has no word to look for (punctuation only): no text filter then.
     No ``fields=`` restriction: the SQLite backend fails with it ("no such column"), and
     Profile.search_fields only index public texts (tests/test_privacy.py checks it).
     On PostgreSQL the backend matches ``title || body`` of its index table, which only
     the GIN index of migration 0010_search_speed serves; SQLite searches its FTS5 table.
     """
+    words = search_words(text)
+    if not words:
+        return None
     backend = get_search_backend()
-    results = backend.search(text, Profile.objects.all(), order_by_relevance=False)
+    results = backend.search(words, Profile.objects.all(), order_by_relevance=False)
     if hasattr(results, "get_queryset"):  # Database backends: stays one SQL query.
         return results.get_queryset().values("pk")
     return [profile.pk for profile in results]

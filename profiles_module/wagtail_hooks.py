@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.forms import CheckboxSelectMultiple
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -30,6 +31,7 @@ from .permissions import (
     guard_object_views,
     scope_to_editor,
 )
+from .search import search_words
 from .widgets import CommuneAutocompleteWidget
 
 PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
@@ -39,6 +41,11 @@ PRIVATE_FIELDS = ["email", "news_consent", "news_consent_at"]
 
 
 class ProfileIndexView(IndexView):
+    @cached_property
+    def search_query(self):
+        # Words only: the search backend puts each term in full-text syntax unescaped.
+        return search_words(super().search_query)
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # Private columns only for people trusted with them (e.g. the national team).
@@ -59,11 +66,23 @@ class TerritoryChooserMixin:
         return scope_to_editor(super().get_object_list(), self.request.user)
 
 
-class ProfileChooseView(TerritoryChooserMixin, ChooseView):
+class WordsOnlyChooserSearchMixin:
+    def get_filter_form_class(self):
+        # Words only: the search backend puts each term in full-text syntax unescaped.
+        def clean_q(form):
+            return search_words(form.cleaned_data.get("q") or "")
+
+        form_class = super().get_filter_form_class()
+        return type(form_class.__name__, (form_class,), {"clean_q": clean_q})
+
+
+class ProfileChooseView(TerritoryChooserMixin, WordsOnlyChooserSearchMixin, ChooseView):
     pass
 
 
-class ProfileChooseResultsView(TerritoryChooserMixin, ChooseResultsView):
+class ProfileChooseResultsView(
+    TerritoryChooserMixin, WordsOnlyChooserSearchMixin, ChooseResultsView
+):
     pass
 
 
