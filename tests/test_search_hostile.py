@@ -58,6 +58,7 @@ HOSTILE = [
     "\u202e\u200b",
     ('jardin "partagé" (NEAR: *) ' * 4)[:100],
     ('jardin "partagé" (NEAR: *) ' * 80)[:2000],
+    "a " * 1000,
 ]
 
 
