@@ -2,6 +2,7 @@
 delete, each limited to a partner editor's territory; and the options editors extend."""
 
 from django.forms import CheckboxSelectMultiple
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -16,6 +17,7 @@ from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, Snippe
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from profiles_module.common.leaflet import LocalLeafletPanel
+from profiles_module.common.text import search_words
 from profiles_module.geography.widgets import CommuneAutocompleteWidget
 from profiles_module.models.options import ProfileOption
 from profiles_module.models.partners import scope_to_editor
@@ -33,6 +35,11 @@ PRIVATE_FIELDS = ["email", "news_consent", "news_consent_at"]
 
 
 class ProfileIndexView(IndexView):
+    @cached_property
+    def search_query(self):
+        # Words only: the search backend puts each term in full-text syntax unescaped.
+        return search_words(super().search_query)
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # Private columns only for people trusted with them (e.g. the national team).
@@ -53,11 +60,23 @@ class TerritoryChooserMixin:
         return scope_to_editor(super().get_object_list(), self.request.user)
 
 
-class ProfileChooseView(TerritoryChooserMixin, ChooseView):
+class WordsOnlyChooserSearchMixin:
+    def get_filter_form_class(self):
+        # Words only: the search backend puts each term in full-text syntax unescaped.
+        def clean_q(form):
+            return search_words(form.cleaned_data.get("q") or "")
+
+        form_class = super().get_filter_form_class()
+        return type(form_class.__name__, (form_class,), {"clean_q": clean_q})
+
+
+class ProfileChooseView(TerritoryChooserMixin, WordsOnlyChooserSearchMixin, ChooseView):
     pass
 
 
-class ProfileChooseResultsView(TerritoryChooserMixin, ChooseResultsView):
+class ProfileChooseResultsView(
+    TerritoryChooserMixin, WordsOnlyChooserSearchMixin, ChooseResultsView
+):
     pass
 
 

@@ -387,9 +387,8 @@ class ProfileFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-
-        value = value.strip()
-        return queryset.filter(pk__in=text_search_ids(value)) if value else queryset
+        ids = text_search_ids(value)
+        return queryset if ids is None else queryset.filter(pk__in=ids)
 
     def filter_age(self, queryset, name, value):
         match = Q()

@@ -10,6 +10,7 @@ from django.db.models.functions import ACos, Cos, Floor, Least, Radians, Sin
 from wagtail.search.backends import get_search_backend
 
 from profiles_module.common.paths import profile_page_path
+from profiles_module.common.text import search_words
 from profiles_module.conf import app_settings
 from profiles_module.models import Profile, Sector
 from profiles_module.models.territory import union_of_profile_ids
@@ -88,13 +89,17 @@ def near(queryset, commune, km):
 def text_search_ids(text):
     """Ids of the profiles whose public name or presentation matches, as a subquery.
 
+    None when the text has no word to look for (punctuation only): no text filter then.
     No ``fields=`` restriction: the SQLite backend fails with it ("no such column"), and
     Profile.search_fields only index public texts (tests/test_privacy.py checks it).
     On PostgreSQL the backend matches ``title || body`` of its index table, which only
     the GIN index of migration 0010_search_speed serves; SQLite searches its FTS5 table.
     """
+    words = search_words(text)
+    if not words:
+        return None
     backend = get_search_backend()
-    results = backend.search(text, Profile.objects.all(), order_by_relevance=False)
+    results = backend.search(words, Profile.objects.all(), order_by_relevance=False)
     if hasattr(results, "get_queryset"):  # Database backends: stays one SQL query.
         return results.get_queryset().values("pk")
     return [profile.pk for profile in results]
