@@ -22,6 +22,7 @@ from .filters import ProfileFilterSet
 from .models import MapPage, Profile, ProfileOption
 from .models.profiles import choice_labels
 from .search import PUBLIC_FIELDS, map_features, parse_bbox, public_point, public_sectors
+from .validators import whole_number
 
 # Parameters that are not filters.
 API_PARAMS = {"page", "page_size", "page_id", "bbox", "zoom"}
@@ -38,7 +39,8 @@ def get_map_page(request):
     value = request.GET.get("page_id")
     if not value:
         return None
-    page = MapPage.objects.live().filter(pk=value).first() if value.isdigit() else None
+    page_id = whole_number(value)
+    page = MapPage.objects.live().filter(pk=page_id).first() if page_id else None
     if page is None:
         raise BadRequest({"page_id": [_("No published map page has this id.")]})
     return page
@@ -67,9 +69,10 @@ def positive_int(request, name, default, maximum):
     value = request.GET.get(name)
     if value is None or value == "":
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    number = whole_number(value, maximum)
+    if number is None or number < 1:
         raise BadRequest({name: [_("Give a whole number from 1 to %(max)d.") % {"max": maximum}]})
-    return int(value)
+    return number
 
 
 def paginate(request, queryset):

@@ -9,18 +9,62 @@ import time
 
 from django import forms
 from django.core import signing
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
-from modelcluster.forms import ClusterForm
+from django.forms.models import BaseModelFormSet
+from modelcluster.forms import BaseChildFormSet, ClusterForm
 
+from .conf import app_settings
 from .models import Commune, Departement, Profile, ProfileOption, Region, Sector
-from .validators import CONTROL_RE, validate_plain_text, validate_single_line
+from .validators import CONTROL_RE, validate_plain_text, validate_single_line, whole_number
 from .widgets import CommuneAutocompleteWidget
 
 
-class TextareaField(forms.CharField):
+class LengthFirst:
+    """A text field that refuses over-long text before its other validators see it.
+
+    Django runs every validator of a field, the length check among them (and after the
+    field's own validators): a pattern would still scan a megabyte that is refused
+    anyway. Here the length alone answers, and the model's validators are skipped too
+    (a ModelForm leaves a field with an error out of the model's full_clean).
+    """
+
+    def run_validators(self, value):
+        if value not in self.empty_values:
+            for validator in self.validators:
+                if isinstance(validator, MaxLengthValidator):
+                    validator(value)
+        super().run_validators(value)
+
+
+class PresentationLengthValidator(MaxLengthValidator):
+    """The presentation's limit, with the message of Profile.clean."""
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise forms.ValidationError(
+                _("The presentation may have at most %(limit)d characters (it has %(count)d)."),
+                code="too_long",
+                params={"limit": self.limit_value, "count": len(value)},
+            )
+
+
+class BoundedCharField(LengthFirst, forms.CharField):
+    pass
+
+
+class BoundedEmailField(LengthFirst, forms.EmailField):
+    pass
+
+
+class BoundedURLField(LengthFirst, forms.URLField):
+    pass
+
+
+class TextareaField(BoundedCharField):
     """Multi-line text with its line breaks as typed: browsers send them as CRLF, which
     would count twice against max_length (the browser's maxlength counts once) and mix
     with the LF of our own templates in emails."""
@@ -175,8 +219,25 @@ class TerritoryLimit:
                 form.initial["region"] = next(iter(self.region_ids))
 
 
+class SectorFormSet(BaseChildFormSet):
+    """The wished sectors. An existing sector's id comes back in the POST: modelcluster
+    converts it unchecked (a 500 on "abc" or a megabyte of digits), so an id that is not
+    one makes a new sector's form, whose id field then answers that it is not valid."""
+
+    def _construct_form(self, i, **kwargs):
+        if self.is_bound and i < self.initial_form_count():
+            pk = self.data.get(f"{self.add_prefix(i)}-{self.model._meta.pk.name}", "")
+            if pk != "" and whole_number(pk) is None:
+                # What modelcluster does for an empty id, past its conversion.
+                return super(BaseModelFormSet, self)._construct_form(
+                    i, instance=self.model(), **kwargs
+                )
+        return super()._construct_form(i, **kwargs)
+
+
 SECTOR_FORMSET = {
     "form": SectorForm,
+    "formset": SectorFormSet,
     "fields": ["kind", "commune", "radius_km", "departement", "region"],
     "widgets": {
         "kind": forms.RadioSelect,
@@ -229,7 +290,12 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             "place_commune": CommuneAutocompleteWidget,
             "presentation": forms.Textarea(attrs={"rows": 6}),
         }
-        field_classes = {"presentation": TextareaField}
+        field_classes = {
+            "public_name": BoundedCharField,
+            "values_other": BoundedCharField,
+            "presentation": TextareaField,
+            "national_project_url": BoundedURLField,
+        }
         labels = {
             "news_consent": _("I would like to receive news from the cohousing network"),
         }
@@ -241,6 +307,7 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sector_limit = TerritoryLimit.of(partner)
+        self.limit_presentation()
         categories = {
             "project_kinds": ProfileOption.Category.PROJECT_KIND,
             "steps": ProfileOption.Category.STEP,
@@ -271,6 +338,14 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             form.fields["region"].empty_label = _("Choose a région")
             if self.sector_limit is not None:
                 self.sector_limit.apply(form)
+
+    def limit_presentation(self):
+        """The presentation's limit (a setting, read now) checked by the form field, before
+        the model's patterns scan the text."""
+        field = self.fields["presentation"]
+        field.max_length = app_settings.PRESENTATION_MAX_LENGTH
+        field.widget.attrs["maxlength"] = str(field.max_length)
+        field.validators.append(PresentationLengthValidator(field.max_length))
 
     def clean(self):
         cleaned = super().clean()
@@ -303,7 +378,7 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
 class PublishProfileForm(ProfileForm):
     """The form of the publish page: the profile, the private address and the consents."""
 
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label=_("Your email address"),
         max_length=254,
         help_text=_(
@@ -317,7 +392,7 @@ class PublishProfileForm(ProfileForm):
         help_text=_("Required. Your email address is never published."),
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
+    website = BoundedCharField(
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
@@ -338,11 +413,11 @@ class PublishProfileForm(ProfileForm):
 
 
 class EmailChangeForm(ErrorSummaryMixin, forms.Form):
-    email = forms.EmailField(label=_("New email address"), max_length=254)
+    email = BoundedEmailField(label=_("New email address"), max_length=254)
 
 
 class LinkRequestForm(ErrorSummaryMixin, forms.Form):
-    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    email = BoundedEmailField(label=_("Your email address"), max_length=254)
 
 
 class DeleteForm(ErrorSummaryMixin, forms.Form):
@@ -363,7 +438,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
     MAX_SECONDS = 2 * 3600
     SALT = "profiles_module.contact"
 
-    sender_name = forms.CharField(
+    sender_name = BoundedCharField(
         label=_("Your name"),
         max_length=80,
         validators=[validate_single_line],
@@ -371,7 +446,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
     )
     # Not named "…email…", and not type="email": public pages never mention the word,
     # so that the privacy crawl (tests/test_privacy.py) can look for it.
-    sender_address = forms.EmailField(
+    sender_address = BoundedEmailField(
         label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -387,13 +462,14 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Plain text, at most 5000 characters."),
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
+    website = BoundedCharField(
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A token is about 60 characters; a longer one is not worth unsigning.
+    form_token = BoundedCharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, profile=None, target=None, **kwargs):
         # What the form token is signed for: a profile, or a ContactRelayBlock's target.
@@ -472,7 +548,7 @@ class AbuseReportForm(ErrorSummaryMixin, forms.Form):
     """The "report abuse" link of a relayed message: an optional comment (plain text,
     like every text a visitor types) for the editors."""
 
-    comment = forms.CharField(
+    comment = BoundedCharField(
         label=_("Comment (optional)"),
         required=False,
         max_length=2000,

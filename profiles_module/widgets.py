@@ -6,6 +6,8 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from wagtailgeowidget.widgets import LeafletField
 
+from .validators import whole_number
+
 LEAFLET = "profiles_module/vendor/leaflet-1.9.4/"
 
 
@@ -44,8 +46,9 @@ class CommuneAutocompleteWidget(forms.Widget):
 
         context = super().get_context(name, value, attrs)
         commune = None
-        if value and str(value).isdigit():
-            commune = Commune.objects.filter(pk=value).first()
+        commune_id = whole_number(value) if value else None
+        if commune_id is not None:
+            commune = Commune.objects.filter(pk=commune_id).first()
         context["widget"]["label"] = commune.label if commune else (value or "")
         context["widget"]["commune_id"] = commune.pk if commune else ""
         context["widget"]["url"] = reverse("profiles_module:commune_autocomplete")
