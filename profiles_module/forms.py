@@ -10,11 +10,11 @@ import time
 from django import forms
 from django.core import signing
 from django.core.validators import MaxLengthValidator
+from django.forms.models import BaseModelFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
-from django.forms.models import BaseModelFormSet
 from modelcluster.forms import BaseChildFormSet, ClusterForm
 
 from .conf import app_settings
