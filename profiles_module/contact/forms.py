@@ -7,7 +7,12 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from profiles_module.common.forms import ErrorSummaryMixin, TextareaField
+from profiles_module.common.forms import (
+    BoundedCharField,
+    BoundedEmailField,
+    ErrorSummaryMixin,
+    TextareaField,
+)
 from profiles_module.common.validators import CONTROL_RE, validate_plain_text, validate_single_line
 from profiles_module.conf import app_settings
 
@@ -22,7 +27,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
 
     SALT = "profiles_module.contact"
 
-    sender_name = forms.CharField(
+    sender_name = BoundedCharField(
         label=_("Your name"),
         max_length=80,
         validators=[validate_single_line],
@@ -30,7 +35,7 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
     )
     # Not named "…email…", and not type="email": public pages never mention the word,
     # so that the privacy crawl (tests/test_privacy.py) can look for it.
-    sender_address = forms.EmailField(
+    sender_address = BoundedEmailField(
         label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -46,13 +51,14 @@ class ContactForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Plain text, at most 5000 characters."),
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
+    website = BoundedCharField(
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A token is about 60 characters; a longer one is not worth unsigning.
+    form_token = BoundedCharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, profile=None, target=None, **kwargs):
         # What the form token is signed for: a profile, or a ContactRelayBlock's target.
@@ -131,7 +137,7 @@ class AbuseReportForm(ErrorSummaryMixin, forms.Form):
     """The "report abuse" link of a relayed message: an optional comment (plain text,
     like every text a visitor types) for the editors."""
 
-    comment = forms.CharField(
+    comment = BoundedCharField(
         label=_("Comment (optional)"),
         required=False,
         max_length=2000,

@@ -4,6 +4,7 @@ without JavaScript."""
 from django import forms
 from django.urls import reverse
 
+from profiles_module.common.validators import whole_number
 from profiles_module.geography.lookup import search_communes
 from profiles_module.models import Commune
 
@@ -27,8 +28,9 @@ class CommuneAutocompleteWidget(forms.Widget):
 
         context = super().get_context(name, value, attrs)
         commune = None
-        if value and str(value).isdigit():
-            commune = Commune.objects.filter(pk=value).first()
+        commune_id = whole_number(value) if value else None
+        if commune_id is not None:
+            commune = Commune.objects.filter(pk=commune_id).first()
         context["widget"]["label"] = commune.label if commune else (value or "")
         context["widget"]["commune_id"] = commune.pk if commune else ""
         context["widget"]["url"] = reverse("profiles_module:commune_autocomplete")

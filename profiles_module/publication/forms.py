@@ -6,14 +6,37 @@ in its territory (TerritoryLimit), a rule of where the form is shown, not of the
 """
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.forms.models import BaseModelFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from modelcluster.forms import ClusterForm
+from modelcluster.forms import BaseChildFormSet, ClusterForm
 
-from profiles_module.common.forms import ErrorSummaryMixin, TextareaField
+from profiles_module.common.forms import (
+    BoundedCharField,
+    BoundedEmailField,
+    BoundedURLField,
+    ErrorSummaryMixin,
+    TextareaField,
+)
+from profiles_module.common.validators import whole_number
+from profiles_module.conf import app_settings
 from profiles_module.geography.widgets import CommuneAutocompleteWidget
 from profiles_module.models import Commune, Departement, Profile, ProfileOption, Region, Sector
+
+
+class PresentationLengthValidator(MaxLengthValidator):
+    """The presentation's limit, with the message of Profile.clean."""
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise forms.ValidationError(
+                _("The presentation may have at most %(limit)d characters (it has %(count)d)."),
+                code="too_long",
+                params={"limit": self.limit_value, "count": len(value)},
+            )
+
 
 PROFILE_FIELDS = [
     "profile_kind",
@@ -158,8 +181,25 @@ class TerritoryLimit:
                 form.initial["region"] = next(iter(self.region_ids))
 
 
+class SectorFormSet(BaseChildFormSet):
+    """The wished sectors. An existing sector's id comes back in the POST: modelcluster
+    converts it unchecked (a 500 on "abc" or a megabyte of digits), so an id that is not
+    one makes a new sector's form, whose id field then answers that it is not valid."""
+
+    def _construct_form(self, i, **kwargs):
+        if self.is_bound and i < self.initial_form_count():
+            pk = self.data.get(f"{self.add_prefix(i)}-{self.model._meta.pk.name}", "")
+            if pk != "" and whole_number(pk) is None:
+                # What modelcluster does for an empty id, past its conversion.
+                return super(BaseModelFormSet, self)._construct_form(
+                    i, instance=self.model(), **kwargs
+                )
+        return super()._construct_form(i, **kwargs)
+
+
 SECTOR_FORMSET = {
     "form": SectorForm,
+    "formset": SectorFormSet,
     "fields": ["kind", "commune", "radius_km", "departement", "region"],
     "widgets": {
         "kind": forms.RadioSelect,
@@ -201,7 +241,12 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             "place_commune": CommuneAutocompleteWidget,
             "presentation": forms.Textarea(attrs={"rows": 6}),
         }
-        field_classes = {"presentation": TextareaField}
+        field_classes = {
+            "public_name": BoundedCharField,
+            "values_other": BoundedCharField,
+            "presentation": TextareaField,
+            "national_project_url": BoundedURLField,
+        }
         labels = {
             "news_consent": _("I would like to receive news from the cohousing network"),
         }
@@ -213,6 +258,7 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sector_limit = TerritoryLimit.of(partner)
+        self.limit_presentation()
         categories = {
             "project_kinds": ProfileOption.Category.PROJECT_KIND,
             "steps": ProfileOption.Category.STEP,
@@ -243,6 +289,14 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             form.fields["region"].empty_label = _("Choose a région")
             if self.sector_limit is not None:
                 self.sector_limit.apply(form)
+
+    def limit_presentation(self):
+        """The presentation's limit (a setting, read now) checked by the form field, before
+        the model's patterns scan the text."""
+        field = self.fields["presentation"]
+        field.max_length = app_settings.PRESENTATION_MAX_LENGTH
+        field.widget.attrs["maxlength"] = str(field.max_length)
+        field.validators.append(PresentationLengthValidator(field.max_length))
 
     def clean(self):
         cleaned = super().clean()
@@ -275,7 +329,7 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
 class PublishProfileForm(ProfileForm):
     """The form of the publish page: the profile, the private address and the consents."""
 
-    email = forms.EmailField(
+    email = BoundedEmailField(
         label=_("Your email address"),
         max_length=254,
         help_text=_(
@@ -289,7 +343,7 @@ class PublishProfileForm(ProfileForm):
         help_text=_("Required. Your email address is never published."),
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
+    website = BoundedCharField(
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
@@ -310,11 +364,11 @@ class PublishProfileForm(ProfileForm):
 
 
 class EmailChangeForm(ErrorSummaryMixin, forms.Form):
-    email = forms.EmailField(label=_("New email address"), max_length=254)
+    email = BoundedEmailField(label=_("New email address"), max_length=254)
 
 
 class LinkRequestForm(ErrorSummaryMixin, forms.Form):
-    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    email = BoundedEmailField(label=_("Your email address"), max_length=254)
 
 
 class DeleteForm(ErrorSummaryMixin, forms.Form):

@@ -17,6 +17,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from profiles_module.common.validators import whole_number
 from profiles_module.conf import app_settings
 from profiles_module.models import MapPage, Profile, ProfileOption
 from profiles_module.models.profiles import PUBLIC_FIELDS, choice_labels
@@ -40,7 +41,8 @@ def get_map_page(request):
     value = request.GET.get("page_id")
     if not value:
         return None
-    page = MapPage.objects.live().filter(pk=value).first() if value.isdigit() else None
+    page_id = whole_number(value)
+    page = MapPage.objects.live().filter(pk=page_id).first() if page_id else None
     if page is None:
         raise BadRequest({"page_id": [_("No published map page has this id.")]})
     return page
@@ -68,9 +70,10 @@ def positive_int(request, name, default, maximum):
     value = request.GET.get(name)
     if value is None or value == "":
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    number = whole_number(value, maximum)
+    if number is None or number < 1:
         raise BadRequest({name: [_("Give a whole number from 1 to %(max)d.") % {"max": maximum}]})
-    return int(value)
+    return number
 
 
 def paginate(request, queryset):

@@ -63,7 +63,9 @@ YES_NO = [("yes", _("yes")), ("no", _("no"))]
 ANY = pgettext_lazy("search filter with no value chosen", "any")
 
 
-LABEL_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d{5})\)$")
+# Greedy up to the last non-space rather than lazy: a lazy name followed by \s* rescans
+# every run of spaces from each of its positions (quadratic on typed text).
+LABEL_RE = re.compile(r"^(?P<name>.*\S)\s*+\((?P<code>\d{5})\)$")
 
 
 class Sort(models.TextChoices):

@@ -1,6 +1,7 @@
 """Every validation rule of the profile: bad input gets a field error and nothing is saved."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -192,3 +193,43 @@ class TestPhoto:
 def test_errors_are_in_french_by_default():
     errors = errors_of(make_profile(save=False, profile_kind="household", adults=0))
     assert errors["adults"] == ["Un foyer compte au moins un adulte."]
+
+
+# The patterns as they were before they were made linear: the new ones must find the same.
+QUADRATIC_PATTERNS = {
+    "EMAIL_RE": (r"[\w.+-]+\s*(@|\(at\)|\[at\])\s*[\w-]+\.[\w.-]+", re.IGNORECASE),
+    "MARKUP_RE": (r"<\s*[a-zA-Z/!?]|&#?\w+;", 0),
+}
+
+
+@pytest.mark.parametrize("name", QUADRATIC_PATTERNS)
+def test_the_linear_patterns_find_what_the_quadratic_ones_found(name):
+    import random
+
+    from profiles_module.common import validators
+
+    old = re.compile(*QUADRATIC_PATTERNS[name])
+    new = getattr(validators, name)
+    pieces = [*"aZé1._+-@ ()[]<>&#;/!?\n\t", "(at)", "[AT]", " (at) ", "example.org"]
+    rng = random.Random(7)
+    for _ in range(50_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert bool(new.search(text)) == bool(old.search(text)), text
+
+
+def test_the_commune_label_pattern_reads_the_same_names():
+    from profiles_module.search.filters import LABEL_RE
+
+    old = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d{5})\)$")
+    for text in [
+        "Saint-Étienne (42000)",
+        "Saint-Étienne   (42000)",
+        "Paris (75001) (75002)",
+        "A(42000)",
+        "(42000)",
+        "x (4200)",
+        "Lyon (69001) extra",
+        "Le Puy (43000)\n",
+    ]:
+        before, after = old.match(text), LABEL_RE.match(text)
+        assert (before and before.groupdict()) == (after and after.groupdict()), text

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.http import QueryDict
 from django.test import override_settings
 from wagtail.models import Page, Workflow, WorkflowContentType
 
@@ -15,6 +16,7 @@ from profiles_module.models import (
     ProfileEvent,
     PublishPage,
 )
+from profiles_module.publication.forms import PublishProfileForm
 from tests.factories import make_profile, publish_form_data
 from tests.helpers import confirm_link
 
@@ -209,9 +211,10 @@ OTHER_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize("field", TEXT_FIELDS + OTHER_FIELDS)
+@pytest.mark.parametrize("field", TEXT_FIELDS + ["sectors-0-commune", "sectors-TOTAL_FORMS"])
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_hostile_input_is_refused_or_inert_never_a_500(client, publish_page, field, kind):
+    """Over HTTP: the page shows what was typed, escaped, with the error summary."""
     value = HOSTILE[kind]
     response = client.post(publish_page.url, publish_form_data(**{field: value}))
     assert response.status_code in (200, 302)
@@ -224,6 +227,38 @@ def test_hostile_input_is_refused_or_inert_never_a_500(client, publish_page, fie
     for profile in Profile.objects.all():
         # Stored only as inert text (none of these values are valid in a text field).
         assert value not in (profile.public_name, profile.presentation)
+
+
+@pytest.mark.parametrize("field", OTHER_FIELDS)
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_hostile_input_in_the_other_fields_is_refused_or_inert(publish_page, field, kind):
+    """The same matrix at form level for the choice, number and sector fields: the page
+    adds only its rendering, done here field by field (each widget, with the value)."""
+    value = HOSTILE[kind]
+    data = QueryDict(mutable=True)
+    data.update(publish_form_data(**{field: value}))
+    form = PublishProfileForm(data, partner=None)
+    valid = form.is_valid()
+    sectors = form.formsets["sectors"]
+    html = "".join(str(form[name]) for name in form.fields) + "".join(
+        str(sector[name]) for sector in sectors.forms for name in sector.fields
+    )
+    assert "<script>alert(1)</script>" not in html
+    if not valid:
+        if field != "sectors-TOTAL_FORMS":
+            assert form.error_summary()
+    else:
+        assert value not in (form.cleaned_data["public_name"], form.cleaned_data["presentation"])
+
+
+def test_a_huge_presentation_is_refused_by_its_length_alone(client, publish_page):
+    response = submit(client, publish_page, presentation="a" * 100_000 + " moi@example.org")
+    assert response.status_code == 200
+    error = response.context["form"].errors["presentation"]
+    assert error == [
+        "La présentation ne doit pas dépasser 2000 caractères (elle en compte 100016)."
+    ]
+    assert not Profile.objects.exists()
 
 
 def test_crlf_in_the_name_is_a_field_error(client, publish_page):
