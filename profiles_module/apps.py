@@ -14,6 +14,7 @@ class ProfilesModuleConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: these modules use the models, which Django loads
         # after reading the AppConfig. This is where features are wired together.
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_delete
         from wagtail.signals import workflow_approved, workflow_rejected
 
@@ -26,6 +27,7 @@ class ProfilesModuleConfig(AppConfig):
             notify_moderation_result,
             scrub_profile_traces,
         )
+        from profiles_module.search.widgets import forget_rendered_options
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")
         workflow_approved.connect(
@@ -39,5 +41,6 @@ class ProfilesModuleConfig(AppConfig):
             dispatch_uid="fv_moderation_rejected",
         )
         partner_signals.connect()
+        setting_changed.connect(forget_rendered_options, dispatch_uid="fv_rendered_options")
         # The owner's data download holds their exchanges through the contact relay.
         publication_views.DATA_SECTIONS["messages"] = history_data

@@ -5,13 +5,11 @@ from urllib.parse import quote
 from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from profiles_module.common.html import escape
 from profiles_module.common.paths import profile_path_parts, profile_slug
 from profiles_module.models.geography import Departement
 from profiles_module.models.options import ProfileOption
@@ -93,7 +91,7 @@ def project_kind_labels(profile_ids):
 
 
 def cards(profiles, back, show_distance=False):
-    """What each card of the map page shows, as text, and its HTML (card_html()).
+    """What each card of the map page shows, as text (map/card.html writes it).
 
     Computed here once per card, from rows rather than model instances, the labels of the
     sectors and kinds of project read as rows too (two queries): as template tags, filters
@@ -165,34 +163,4 @@ def cards(profiles, back, show_distance=False):
                 "date": texts[month],
             }
         )
-        result[-1]["html"] = card_html(result[-1])
     return result
-
-
-def card_html(card):
-    """A card of the map page's list, as HTML: public fields only, never the email, the
-    consents or a hidden contribution.
-
-    Written in Python rather than with a template per card: some twenty variables a
-    card, twenty cards a page, took as long as the rest of the page's template.
-    """
-    uid = escape(card["uid"])
-    facts = "".join(
-        f"\n    <div><dt>{escape(label)}</dt><dd>{escape(value)}</dd></div>"
-        for label, value in card["facts"]
-    )
-    presentation = (
-        f'<p class="fv-card__presentation">{escape(card["presentation"])}</p>'
-        if card["presentation"]
-        else ""
-    )
-    return mark_safe(  # noqa: S308 (every value is escaped)
-        f'<article class="fv-card" aria-labelledby="fv-card-{uid}">\n'
-        f'  <h3 id="fv-card-{uid}" class="fv-card__name">'
-        f'<a href="{escape(card["url"])}">{escape(card["name"])}</a></h3>\n'
-        f'  <p class="fv-card__kind">{escape(card["kind"])}</p>\n'
-        f'  <dl class="fv-card__facts">{facts}\n  </dl>\n'
-        f"  {presentation}\n"
-        f'  <p class="fv-card__date">{escape(card["date"])}</p>\n'
-        "</article>"
-    )

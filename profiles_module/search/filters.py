@@ -10,9 +10,9 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.forms.renderers import TemplatesSetting
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,7 +41,6 @@ from profiles_module.search.widgets import (
     FilterCheckboxes,
     FilterSelect,
     FilterTextInput,
-    escape,
 )
 
 # --- Public search --------------------------------------------------------------------------
@@ -75,6 +74,11 @@ class Sort(models.TextChoices):
 
 
 class ProfileSearchForm(forms.Form):
+    # The project's template engine renders the widgets, so that a host site's templates
+    # override profiles_module/map/widgets/ (Django's default form renderer only looks in
+    # Django's and the apps' own template folders).
+    default_renderer = TemplatesSetting()
+
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
             data = data.copy()  # Mutable: see below and clean_commune.
@@ -82,41 +86,6 @@ class ProfileSearchForm(forms.Form):
             if not data.get("km"):
                 data["km"] = str(DEFAULT_KM)
         super().__init__(data, *args, **kwargs)
-
-    def field_html(self, name):
-        """A field with its label, help text and errors, as the map page shows it.
-
-        Written in Python rather than with a template per field, like the widgets
-        (widgets.FilterChoices): the form has some twenty fields and is rendered on
-        every search. The label is written here, not with label_tag (the filters'
-        labels never end with punctuation, so the suffix always applies).
-        """
-        field = self[name]
-        errors = field.errors
-        label = escape(field.label)
-        if field.use_fieldset:
-            control = f"<fieldset><legend>{label}</legend>{field}</fieldset>\n"
-        else:
-            label_for = escape(field.id_for_label)
-            suffix = escape(self.label_suffix)
-            control = f'<label for="{label_for}">{label}{suffix}</label>{field}'
-        help_text = (
-            f'<p class="fv-field__help" id="{escape(field.auto_id)}_helptext">'
-            f"{escape(field.help_text)}</p>"
-            if field.help_text
-            else ""
-        )
-        error = (
-            # The id that Django's aria-describedby on the widget points to.
-            f'<p class="fv-field__error" id="{escape(field.auto_id)}_error">'
-            f"{' '.join(escape(e) for e in errors)}</p>"
-            if errors
-            else ""
-        )
-        css = f"fv-field fv-field--{escape(name)}" + (" fv-field--error" if errors else "")
-        return mark_safe(  # noqa: S308 (every value is escaped, the widget is safe HTML)
-            f'<div class="{css}">\n{control}\n{help_text}\n{error}\n</div>\n'
-        )
 
     def clean_commune(self):
         """An INSEE code (what links carry), or a name or postal code typed without JS."""

@@ -63,10 +63,10 @@ def search_context(request, page):
         "querystring": querystring,
         "back": request.get_full_path(),
         "active_filters": active,
-        # The fields as HTML (ProfileSearchForm.field_html).
-        "main_fields": [form.field_html(name) for name in main],
-        "more_fields": [form.field_html(name) for name in more],
-        "sort_field": form.field_html("sort"),
+        # Bound fields, each shown by profiles_module/map/field.html.
+        "main_fields": [form[name] for name in main],
+        "more_fields": [form[name] for name in more],
+        "sort_field": form["sort"],
         "more_filters_active": any(name in more for name in active),
         "error_messages": error_messages,
         "show_distance": show_distance,

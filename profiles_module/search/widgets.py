@@ -1,25 +1,17 @@
-"""The search form's widgets, written in Python for speed, with Django's markup."""
+"""The search form's widgets: Django's markup, from templates a host site may override
+(profiles_module/map/widgets/), each list of options written by one template."""
+
+from collections import OrderedDict
 
 from django import forms
-from django.urls import reverse
-from django.utils.safestring import mark_safe
-
-from profiles_module.common.html import attributes_html, escape
+from django.forms.utils import flatatt
+from django.utils.translation import get_language
 
 
 class FilterTextInput(forms.TextInput):
-    """A text box of the search form, written in Python (see FilterChoices)."""
+    """A text box of the search form (map/widgets/input.html: Django's markup)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        return mark_safe(self.input_html(name, value, attrs))  # noqa: S308 (escaped)
-
-    def input_html(self, name, value, attrs, more=""):
-        """Django's input.html; ``more``: attributes to add, as HTML."""
-        value = self.format_value(value)
-        value = "" if value is None else f' value="{escape(value)}"'
-        attributes = attributes_html(attrs)
-        return f'<input type="{self.input_type}" name="{escape(name)}"{value}{attributes}{more}>'
+    template_name = "profiles_module/map/widgets/input.html"
 
 
 class CommuneSearchWidget(FilterTextInput):
@@ -31,32 +23,51 @@ class CommuneSearchWidget(FilterTextInput):
     resolved on the server (ProfileSearchForm.clean_commune), with or without JS.
     """
 
+    template_name = "profiles_module/map/widgets/commune.html"
+
     class Media:
         js = ["profiles_module/js/commune-autocomplete.js"]
 
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        list_id = f"{escape(attrs.get('id', ''))}_list"
-        box = self.input_html(
-            name, value, attrs, f' list="{list_id}" autocomplete="off" data-fv-commune-input'
-        )
-        url = escape(reverse("profiles_module:commune_autocomplete"))
-        return mark_safe(  # noqa: S308 (every value is escaped)
-            f'<div class="fv-commune" data-fv-commune data-url="{url}">\n'
-            f"  {box}\n"
-            f'  <datalist id="{list_id}"></datalist>\n'
-            "</div>"
-        )
+
+class RenderedOptions:
+    """The HTML of the search form's choice widgets, kept per process by what their
+    template is given: the same page of the same site shows the same lists to every
+    visitor (only the few chosen values change), so each list is rendered by its template
+    once, not on every search. Bounded: the least recently used are dropped."""
+
+    def __init__(self, size=512):
+        self.size = size
+        self.html = OrderedDict()
+
+    def get(self, key, render):
+        try:
+            self.html.move_to_end(key)
+            return self.html[key]
+        except KeyError:
+            html = self.html[key] = render()
+            if len(self.html) > self.size:
+                self.html.popitem(last=False)
+            return html
+
+
+RENDERED_OPTIONS = RenderedOptions()
+
+
+def forget_rendered_options(setting, **kwargs):
+    """Other templates (a test's TEMPLATES, or a host's own) may render other HTML."""
+    if setting == "TEMPLATES":
+        RENDERED_OPTIONS.html.clear()
 
 
 class FilterChoices:
-    """Choice widgets of the search form, written in Python.
+    """Choice widgets of the search form, rendered by one template per widget
+    (map/widgets/select.html, checkboxes.html) with the markup of Django's own.
 
-    The markup of Django's select and checkbox templates (tests/test_search.py compares
-    them), without their machinery: a dict of attributes and an included template per
-    option. The form has about 200 options and is rendered on every search: its fields
-    (with ProfileSearchForm.field_html) took about 4 ms of the 25 ms of CPU of the
-    unfiltered map page, now about 1. The search's choices are flat (no groups).
+    Django's choice widgets render a template per option, through their option groups
+    and attribute dicts: the form has about 200 options and is rendered on every search,
+    which took a sixth of the unfiltered map page's time. Here each option is
+    (value as str, label, selected), looped over in the widget's template. The
+    search's choices are flat (no groups).
     """
 
     def render_choices(self):
@@ -72,48 +83,41 @@ class FilterChoices:
                 selected = ()  # A single select marks its first match only.
             yield option_value, label, is_selected
 
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        widget = context["widget"]
+        key = (
+            self.template_name,
+            get_language(),
+            widget["name"],
+            widget["all_attrs"],
+            tuple((value, str(label), selected) for value, label, selected in widget["options"]),
+        )
+        return RENDERED_OPTIONS.get(
+            key, lambda: self._render(self.template_name, context, renderer)
+        )
+
+    def get_context(self, name, value, attrs):
+        # forms.Widget's context, not ChoiceWidget's: no option groups to build.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        if self.allow_multiple_selected and isinstance(self, forms.Select):
+            context["widget"]["attrs"]["multiple"] = True
+        widget = context["widget"]
+        widget["options"] = list(self.choices_selected(value))
+        # The attributes as Django's flatatt writes them, once per widget rather than once
+        # per option (a loop over them for each of 200 options doubled the form's time).
+        widget["all_attrs"] = flatatt(widget["attrs"])
+        widget["other_attrs"] = flatatt({k: v for k, v in widget["attrs"].items() if k != "id"})
+        return context
+
 
 class FilterSelect(FilterChoices, forms.Select):
     """A select of the search form (see FilterChoices)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            attrs["multiple"] = True
-        options = "".join(
-            f'\n  <option value="{escape(option_value)}"{" selected" if selected else ""}>'
-            f"{escape(label)}</option>"
-            for option_value, label, selected in self.choices_selected(value)
-        )
-        return mark_safe(  # noqa: S308 (every value is escaped)
-            f'<select name="{escape(name)}"{attributes_html(attrs)}>{options}\n</select>'
-        )
+    template_name = "profiles_module/map/widgets/select.html"
 
 
 class FilterCheckboxes(FilterChoices, forms.CheckboxSelectMultiple):
     """Checkboxes of the search form (see FilterChoices)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        id_ = attrs.get("id")
-        # Each checkbox has the widget's attributes, its id numbered in place (as
-        # ChoiceWidget.create_option does): the others are written once.
-        names = list(attrs)
-        at = names.index("id") if id_ else len(names)
-        before = attributes_html({key: attrs[key] for key in names[:at]})
-        after = attributes_html({key: attrs[key] for key in names[at + 1 :]})
-        name, id_ = escape(name), escape(id_) if id_ else ""
-        options = []
-        for index, (option_value, label, selected) in enumerate(self.choices_selected(value)):
-            option_id = f' id="{id_}_{index}"' if id_ else ""
-            label_for = f' for="{id_}_{index}"' if id_ else ""
-            checked = " checked" if selected else ""
-            options.append(
-                f'<div>\n    <label{label_for}><input type="checkbox" name="{name}" '
-                f'value="{escape(option_value)}"{before}{option_id}{after}{checked}> '
-                f"{escape(label)}</label></div>"
-            )
-        wrapper = f' id="{id_}"' if id_ else ""
-        if attrs.get("class"):
-            wrapper += f' class="{escape(attrs["class"])}"'
-        return mark_safe(f"<div{wrapper}>{''.join(options)}\n</div>")  # noqa: S308 (escaped)
+    template_name = "profiles_module/map/widgets/checkboxes.html"

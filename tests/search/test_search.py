@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test.html import parse_html
 from django.utils import timezone
 
 from profiles_module.models import Departement, MapPage, Profile, ProfileOption, Region
@@ -442,9 +443,9 @@ WIDGET_ATTRS = [
 @pytest.mark.parametrize("attrs", WIDGET_ATTRS)
 @pytest.mark.parametrize("value", [None, "", "a", ["1", "a"], ["zz"]])
 def test_search_widgets_write_the_markup_of_djangos_templates(attrs, value):
-    """The search form's widgets are written in Python (widgets.FilterChoices): same
-    markup as the Django templates they replace, escaping and selection included (the
-    line breaks their included templates leave aside: whitespace that HTML collapses)."""
+    """The search form's widgets have their own templates (one per list of options,
+    widgets.FilterChoices): the same HTML as Django's, escaping and selection included
+    (compared as HTML: attribute order and collapsible whitespace aside)."""
     from django import forms
     from django.utils.translation import gettext_lazy
 
@@ -459,18 +460,18 @@ def test_search_widgets_write_the_markup_of_djangos_templates(attrs, value):
     for ours, djangos in pairs:
         if isinstance(ours, FilterTextInput) and isinstance(value, list):
             continue
-        expected = collapse_whitespace(djangos.render("x", value, dict(attrs)))
-        assert collapse_whitespace(ours.render("x", value, dict(attrs))) == expected
+        expected = parse_html(djangos.render("x", value, dict(attrs)))
+        assert parse_html(ours.render("x", value, dict(attrs))) == expected
 
 
 def test_filter_fields_show_their_label_help_text_and_errors(client, map_page):
-    """Each field of the search form as ProfileSearchForm.field_html writes it."""
+    """Each field of the search form as profiles_module/map/field.html writes it."""
     html = client.get(map_page.url, {"sort": "nearest", "kind": "group"}).content.decode()
     sort = re.search(r'<div class="fv-field fv-field--sort[^"]*">.*?</div>\n', html, re.S)[0]
     assert sort == (
         '<div class="fv-field fv-field--sort fv-field--error">\n'
-        '<label for="id_sort">Tri\xa0:</label><select name="sort" aria-invalid="true"'
-        ' aria-describedby="id_sort_error" id="id_sort">\n'
+        '<label for="id_sort">Tri\xa0:</label><select name="sort" aria-describedby="id_sort_error"'
+        ' aria-invalid="true" id="id_sort">\n'
         '  <option value="newest">les plus récentes</option>\n'
         '  <option value="confirmed">confirmées le plus récemment</option>\n'
         '  <option value="nearest" selected>les plus proches de la commune</option>\n'
@@ -482,8 +483,25 @@ def test_filter_fields_show_their_label_help_text_and_errors(client, map_page):
     kind = re.search(
         r'<div class="fv-field fv-field--kind">\n<fieldset>(.*?)</fieldset>', html, re.S
     )
-    assert kind[1].startswith('<legend>Type de profil</legend><div id="id_kind"><div>\n')
+    assert collapse_whitespace(kind[1]).startswith(
+        '<legend>Type de profil</legend><div id="id_kind"><div><label for="id_kind_0">'
+    )
     assert '<input type="checkbox" name="kind" value="group" id="id_kind_1" checked>' in kind[1]
     commune = re.search(r'<div class="fv-field fv-field--commune">.*?</p>\n', html, re.S)[0]
     assert '<label for="id_commune">Autour de la commune\xa0:</label>' in commune
     assert '<p class="fv-field__help" id="id_commune_helptext">Nom ou code postal</p>' in commune
+
+
+def test_a_host_site_overrides_the_cards_and_fields_with_its_templates(client, map_page, settings):
+    make_profile(public_name="Visible")
+    before = client.get(map_page.url).content.decode()
+    assert 'class="fv-card"' in before and "host-" not in before
+    override = settings.BASE_DIR / "tests" / "templates" / "host_overrides"
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [override, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    html = client.get(map_page.url).content.decode()
+    assert '<article class="host-card">Visible — Futur·e habitant·e' in html
+    assert 'class="fv-card"' not in html
+    assert '<p class="host-field">Tri <select class="host-select" name="sort"' in html
+    assert '<option value="newest">[les plus récentes]</option>' in html
