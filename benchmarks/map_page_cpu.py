@@ -1,6 +1,7 @@
 """CPU time of the map page in this process, on a busy machine too (prints figures).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fv_bench .venv/bin/python benchmarks/map_page_cpu.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fv_bench \
+        .venv/bin/python benchmarks/map_page_cpu.py
 
 benchmarks/search.py times requests on the wall clock, which other processes on the
 machine disturb; this one counts only the CPU the request costs in Django (the
