@@ -13,6 +13,9 @@ class ProfilesModuleConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
 
         self.connect_lifecycle_signals()
+        from .models.moderation import send_submission_emails_by_territory
+
+        send_submission_emails_by_territory()
 
     def connect_lifecycle_signals(self):
         from django.db.models.signals import post_delete

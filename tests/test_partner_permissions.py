@@ -623,6 +623,24 @@ def test_editing_session_ping_refuses_an_outside_fiche(client, fiches, partner_e
     assert client.post(reverse(ping, args=[*args, inside.pk, 0])).status_code != 404
 
 
+# --- moderation emails
+
+
+def test_submission_emails_reach_a_partner_editor_only_for_its_territory(
+    fiches, partner_editor, national_editor, mailoutbox, moderation
+):
+    """Both fiches were submitted to the task of the partner's group and the national
+    team: the partner's editor hears of its territory's only, the national editor of
+    both."""
+
+    def names_sent_to(user):
+        texts = [m.subject + m.body for m in mailoutbox if m.to == [user.email]]
+        return [name for text in texts for name in ("Stéphane", "Lyonnais") if name in text]
+
+    assert names_sent_to(partner_editor) == ["Stéphane"]
+    assert sorted(names_sent_to(national_editor)) == ["Lyonnais", "Stéphane"]
+
+
 def test_a_url_argument_the_guard_does_not_know_stops_the_start_up():
     """A future view naming another object (say a comment) must not go unchecked."""
     from django.core.exceptions import ImproperlyConfigured
