@@ -614,7 +614,8 @@ def test_every_bulk_action_on_fiches_leaves_outside_fiches_alone(client, fiches,
     assert outside.update_requested_at is None
 
 
-def test_editing_session_ping_refuses_an_outside_fiche(client, fiches, partner_editor):
+def test_editing_session_ping_refuses_an_outside_fiche(client, fiches, moderation, partner_editor):
+    # Under moderation too: Wagtail then also asks the task whether the editor may edit.
     inside, outside = fiches
     client.force_login(partner_editor)
     ping = "wagtailadmin_editing_sessions:ping"
