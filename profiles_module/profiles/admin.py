@@ -13,7 +13,12 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+)
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from profiles_module.common.leaflet import LocalLeafletPanel
@@ -80,11 +85,23 @@ class ProfileChooseResultsView(
     pass
 
 
+class ProfileChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        # The ids come from the query string: any fiche's could be typed there.
+        return scope_to_editor(super().get_objects(pks), self.request.user)
+
+
 class ProfileChooserViewSet(SnippetChooserViewSet):
-    """The profile chooser (contact blocks): a partner editor's territory only."""
+    """The profile chooser (contact blocks): a partner editor's territory only, in the
+    listing, its search and the "chosen" answers that name the fiches."""
 
     choose_view_class = ProfileChooseView
     choose_results_view_class = ProfileChooseResultsView
+    chosen_multiple_view_class = ProfileChosenMultipleView
+
+    def get_urlpatterns(self):
+        # "chosen/<pk>/" names the fiche chosen: 404 outside the territory.
+        return guard_object_views(super().get_urlpatterns(), self.model)
 
 
 class ProfileViewSet(SnippetViewSet):

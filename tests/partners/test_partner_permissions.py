@@ -282,16 +282,16 @@ def test_partner_editors_cannot_filter_on_the_news_consent(client, fiches, partn
 
 
 @pytest.fixture
-def moderation(fiches, partner, superuser):
-    """A workflow for the profiles whose task is approval by territory; both fiches
-    submitted to it."""
+def moderation(fiches, partner, partner_editor, national_editor, superuser):
+    """A workflow for the profiles whose task is approval by territory, by the partner's
+    group and the national team; both fiches submitted to it (by the superuser)."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
 
     from profiles_module.models import Profile, TerritoryApprovalTask
 
     task = TerritoryApprovalTask.objects.create(name="Validation par territoire")
-    task.groups.add(partner.group)
+    task.groups.add(partner.group, *national_editor.groups.all())
     workflow = Workflow.objects.create(name="Modération des fiches")
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowContentType.objects.create(
@@ -372,3 +372,240 @@ def test_no_admin_page_shows_a_partner_editor_a_fiche_outside_its_territory(
             leaks.append(path)
     assert leaks == [], "\n".join(leaks)
     assert seen > 10  # the crawl did reach pages
+
+
+# --- every other object a fiche's URL names: its revisions, workflow and task states
+
+# The views of one fiche that name a second object, and how to build their URL
+# arguments from the fiche's pk and the ids of some fiche's objects (ids). Wagtail 8
+# registers these for the profile viewset; the test below checks none is missing.
+CROSS_VIEWS = {
+    "revisions_view": lambda pk, ids: [pk, ids["revision"]],
+    "revisions_revert": lambda pk, ids: [pk, ids["revision"]],
+    "revisions_unschedule": lambda pk, ids: [pk, ids["revision"]],
+    "revisions_compare": lambda pk, ids: [pk, ids["revision"], "latest"],
+    "workflow_history_detail": lambda pk, ids: [pk, ids["workflow_state"]],
+    "workflow_action": lambda pk, ids: [pk, "approve", ids["task_state"]],
+    "collect_workflow_action_data": lambda pk, ids: [pk, "approve", ids["task_state"]],
+}
+# The views of one fiche that name a workflow task: a task is shared by every fiche of
+# the workflow, not an object of a territory; the view previews the URL's fiche.
+TASK_VIEWS = {"workflow_preview": lambda pk, ids: [pk, ids["task"]]}
+# The views of one fiche that name nothing else (and are tried by the tests above, or
+# below for the chooser).
+SINGLE_VIEWS = {name for name, _args in OBJECT_VIEWS} | {
+    "history_results",
+    "copy",
+    "lock",
+    "unlock",
+    "confirm_workflow_cancellation",
+}
+
+
+def moderation_ids(profile):
+    from wagtail.models import TaskState
+
+    state = TaskState.objects.get(
+        workflow_state__object_id=str(profile.pk), status=TaskState.STATUS_IN_PROGRESS
+    )
+    return {
+        "revision": state.revision_id,
+        "workflow_state": state.workflow_state_id,
+        "task_state": state.pk,
+        "task": state.task_id,
+    }
+
+
+def moderation_snapshot(profile):
+    """What acting on a fiche would change: its live name, revisions and workflow."""
+    from wagtail.models import TaskState
+
+    profile.refresh_from_db()
+    states = TaskState.objects.filter(workflow_state__object_id=str(profile.pk))
+    return (
+        profile.public_name,
+        profile.live_revision_id,
+        profile.latest_revision_id,
+        profile.locked,
+        sorted(states.values_list("pk", "status")),
+    )
+
+
+def test_every_view_of_a_fiche_is_in_the_matrix():
+    """A view Wagtail adds to the snippets (or a new URL argument) must be added to the
+    tests above: each one is tried on a fiche outside the territory."""
+    from profiles_module.models import Profile
+
+    names = {
+        pattern.name: set(pattern.pattern.regex.groupindex)
+        for pattern in Profile.snippet_viewset.get_urlpatterns()
+        if pattern.pattern.regex.groupindex
+    }
+    assert set(names) == SINGLE_VIEWS | set(CROSS_VIEWS) | set(TASK_VIEWS)
+    others = {name for name, kwargs in names.items() if kwargs != {"pk"}}
+    assert others == set(CROSS_VIEWS) | set(TASK_VIEWS)
+
+
+def test_the_task_preview_shows_the_fiche_of_the_url_only(
+    client, fiches, moderation, partner_editor
+):
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    preview = TASK_VIEWS["workflow_preview"]
+    url = reverse(
+        f"{PROFILE_URLS}:workflow_preview", args=preview(outside.pk, moderation_ids(outside))
+    )
+    assert client.get(url).status_code == 404
+    url = reverse(
+        f"{PROFILE_URLS}:workflow_preview", args=preview(inside.pk, moderation_ids(outside))
+    )
+    html = client.get(url).content.decode()
+    assert "Stéphane (modifiée)" in html and "Lyonnais" not in html
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("view", sorted(CROSS_VIEWS))
+def test_partner_editor_cannot_act_on_an_outside_fiche_through_any_object_id(
+    client, fiches, moderation, partner_editor, view, method
+):
+    """The fiche of the URL inside the territory, but the revision, workflow state or task
+    state of the fiche outside it (or all of the outside fiche): refused, and nothing
+    changes."""
+    inside, outside = fiches
+    url_args = CROSS_VIEWS[view]
+    client.force_login(partner_editor)
+    before = moderation_snapshot(outside), moderation_snapshot(inside)
+    for pk in (inside.pk, outside.pk):
+        url = reverse(f"{PROFILE_URLS}:{view}", args=url_args(pk, moderation_ids(outside)))
+        response = getattr(client, method)(url, {"comment": "Vu."})
+        assert response.status_code in {403, 404}, url
+        assert "Lyonnais" not in response.content.decode()
+    assert (moderation_snapshot(outside), moderation_snapshot(inside)) == before
+    # The same view with the fiche of the territory's own objects is not refused by the
+    # territory (the model permissions may still refuse it, as for a partner's delete).
+    url = reverse(f"{PROFILE_URLS}:{view}", args=url_args(inside.pk, moderation_ids(inside)))
+    assert client.get(url).status_code in {200, 302, 403}
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_partner_editor_cannot_publish_an_outside_fiche_with_the_task_state_in_the_url(
+    client, fiches, moderation, partner_editor, action
+):
+    """Approving (or requesting changes) through a fiche of the territory, with the task
+    state of the fiche outside it, as the moderation form would post it."""
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    url = object_url("workflow_action", inside, action, moderation_ids(outside)["task_state"])
+    assert client.post(url, {"comment": "Parfait."}).status_code == 404
+    outside.refresh_from_db()
+    assert outside.public_name == "Lyonnais"
+    assert outside.current_workflow_task_state.status == "in_progress"
+
+
+def test_national_editor_cannot_mix_the_task_state_of_one_fiche_with_another(
+    client, fiches, moderation, national_editor
+):
+    """The task state must be the fiche's own, whoever asks: the URL names the fiche."""
+    inside, outside = fiches
+    client.force_login(national_editor)
+    url = object_url("workflow_action", inside, "approve", moderation_ids(outside)["task_state"])
+    assert client.post(url, {"comment": ""}).status_code == 404
+    outside.refresh_from_db()
+    assert outside.public_name == "Lyonnais"
+    url = object_url("workflow_action", outside, "approve", moderation_ids(outside)["task_state"])
+    assert client.post(url, {"comment": ""}).status_code == 302
+    outside.refresh_from_db()
+    assert outside.public_name == "Lyonnais (modifiée)"
+
+
+# --- the fiche chooser (contact blocks)
+
+CHOOSER_URLS = "wagtailsnippetchoosers_profiles_module_profile"
+
+
+def chosen_names(response):
+    assert response.status_code == 200
+    return [item["string"] for item in response.json()["result"]]
+
+
+def test_partner_editor_chooser_does_not_name_outside_fiches(client, fiches, partner_editor):
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    chosen = reverse(f"{CHOOSER_URLS}:chosen", args=[outside.pk])
+    assert client.get(chosen).status_code == 404
+    assert client.get(reverse(f"{CHOOSER_URLS}:chosen", args=[inside.pk])).status_code == 200
+    several = reverse(f"{CHOOSER_URLS}:chosen_multiple") + f"?id={inside.pk}&id={outside.pk}"
+    assert chosen_names(client.get(several)) == ["Stéphane"]
+
+
+def test_national_editor_chooser_names_every_fiche(client, fiches, national_editor):
+    inside, outside = fiches
+    client.force_login(national_editor)
+    assert client.get(reverse(f"{CHOOSER_URLS}:chosen", args=[outside.pk])).status_code == 200
+    several = reverse(f"{CHOOSER_URLS}:chosen_multiple") + f"?id={inside.pk}&id={outside.pk}"
+    assert sorted(chosen_names(client.get(several))) == ["Lyonnais", "Stéphane"]
+
+
+def test_every_bulk_action_on_fiches_leaves_outside_fiches_alone(client, fiches, partner_editor):
+    from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    actions = bulk_action_registry.get_bulk_actions_for_model("profiles_module", "profile")
+    assert actions
+    before = moderation_snapshot(outside)
+    for action in actions:
+        url = reverse(
+            "wagtail_bulk_action", args=["profiles_module", "profile", action.action_type]
+        )
+        url += f"?next=/admin/&id={outside.pk}"
+        response = client.get(url)
+        assert "Lyonnais" not in response.content.decode(), action.action_type
+        client.post(url, {})
+    assert moderation_snapshot(outside) == before
+    outside.refresh_from_db()
+    assert outside.update_requested_at is None
+
+
+def test_editing_session_ping_refuses_an_outside_fiche(client, fiches, moderation, partner_editor):
+    # Under moderation too: Wagtail then also asks the task whether the editor may edit.
+    inside, outside = fiches
+    client.force_login(partner_editor)
+    ping = "wagtailadmin_editing_sessions:ping"
+    args = ["profiles_module", "profile"]
+    assert client.post(reverse(ping, args=[*args, outside.pk, 0])).status_code == 404
+    assert client.post(reverse(ping, args=[*args, inside.pk, 0])).status_code != 404
+
+
+# --- moderation emails
+
+
+def test_submission_emails_reach_a_partner_editor_only_for_its_territory(
+    fiches, partner_editor, national_editor, mailoutbox, moderation
+):
+    """Both fiches were submitted to the task of the partner's group and the national
+    team: the partner's editor hears of its territory's only, the national editor of
+    both."""
+
+    def names_sent_to(user):
+        texts = [m.subject + m.body for m in mailoutbox if m.to == [user.email]]
+        return [name for text in texts for name in ("Stéphane", "Lyonnais") if name in text]
+
+    assert names_sent_to(partner_editor) == ["Stéphane"]
+    assert sorted(names_sent_to(national_editor)) == ["Lyonnais", "Stéphane"]
+
+
+def test_a_url_argument_the_guard_does_not_know_stops_the_start_up():
+    """A future view naming another object (say a comment) must not go unchecked."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.urls import path
+
+    from profiles_module.models import Profile
+    from profiles_module.partners.permissions import guard_object_views
+
+    def view(request, **kwargs):
+        raise AssertionError
+
+    for route in ("comments/<int:pk>/<int:comment_id>/", "comments/<int:comment_id>/"):
+        with pytest.raises(ImproperlyConfigured):
+            guard_object_views([path(route, view, name="comment")], Profile)
