@@ -2,15 +2,24 @@
 recipient, for every public form."""
 
 import hashlib
+import logging
 
 from django.core.cache import cache
 
 from profiles_module.conf import app_settings
 
+logger = logging.getLogger("profiles_module")
+
+
+# Set once the missing header has been reported: a misconfiguration shows on every
+# request, and one line per process says it without flooding the log.
+warned_about_missing_proxy_header = False
+
 
 def client_ip(request):
     """The visitor's address for the rate limits: REMOTE_ADDR, or behind PROFILES_TRUSTED_PROXIES
     reverse proxies the address the outermost of them saw in X-Forwarded-For."""
+    global warned_about_missing_proxy_header
     proxies = app_settings.TRUSTED_PROXIES
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [address for address in forwarded if address]
@@ -18,6 +27,15 @@ def client_ip(request):
         # Each proxy appends what it saw: the last `proxies` entries are theirs; anything
         # before is the client's own claim.
         return forwarded[-min(proxies, len(forwarded))]
+    if proxies and not warned_about_missing_proxy_header:
+        warned_about_missing_proxy_header = True
+        logger.warning(
+            "PROFILES_TRUSTED_PROXIES is %d but a request came without X-Forwarded-For: "
+            "the per-IP limits count the connection's address. If visitors reach the "
+            "server directly, set it to 0 (env TRUSTED_PROXIES), or a client can choose "
+            "its address by sending the header; otherwise make the proxy append it.",
+            proxies,
+        )
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -87,11 +87,18 @@ def submit(profile, *, site, language, news_consent, now=None):
     profile.publication_consent_at = now
     profile.news_consent = news_consent
     profile.news_consent_at = now if news_consent else None
-    profile.save()
-    profile.save_revision()
-    ProfileEvent.record(profile, Event.SUBMITTED, now=now)
-    raw = tokens.issue(profile, tokens.Purpose.CONFIRM, now=now)
-    queue_email(profile, "confirm", context={"confirm_url": link(profile, "confirm", raw)}, now=now)
+    # All or nothing: a write failing midway (a sector, the outbox) must not leave a
+    # draft without its sectors or its confirmation email. The email's task is enqueued
+    # last, inside the block: production's queue is a table, so the task commits or rolls
+    # back with the fiche. (transaction.on_commit would never run in the tests' transaction.)
+    with transaction.atomic():
+        profile.save()
+        profile.save_revision()
+        ProfileEvent.record(profile, Event.SUBMITTED, now=now)
+        raw = tokens.issue(profile, tokens.Purpose.CONFIRM, now=now)
+        queue_email(
+            profile, "confirm", context={"confirm_url": link(profile, "confirm", raw)}, now=now
+        )
     return profile
 
 

@@ -7,8 +7,10 @@ program asked for something precise, silently ignoring part of it would mislead 
 """
 
 import hashlib
+import json
 from functools import cache, wraps
 
+from django.core.handlers.exception import response_for_exception
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Value
 from django.http import JsonResponse
@@ -98,8 +100,21 @@ def paginate(request, queryset):
     }
 
 
+def json_error_response(request, error):
+    """Django's own answer to an exception raised in an API view (Http404, PermissionDenied,
+    any other as a 500: logged with its traceback, mailed to ADMINS, got_request_exception
+    sent), with a JSON body instead of the site's HTML error page.
+
+    The response object is Django's own, so it is not logged a second time."""
+    response = response_for_exception(request, error)
+    response.content = json.dumps({"error": response.reason_phrase})
+    response["Content-Type"] = "application/json"
+    return response
+
+
 def public_api(view):
-    """GET only, readable from other sites, 400 on bad input, and cacheable.
+    """GET only, readable from other sites, errors in JSON (400 on bad input), and
+    cacheable when successful.
 
     The ETag is a hash of the body: always right whatever changed (a profile, its
     options, a map page's territory) and free of extra queries; a matching
@@ -113,14 +128,19 @@ def public_api(view):
             response = view(request, *args, **kwargs)
         except BadRequest as error:
             response = JsonResponse({"errors": error.errors}, status=400)
+        except Exception as error:
+            response = json_error_response(request, error)
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = "public, max-age=60"
         response["Vary"] = "Accept-Language, Cookie"
-        if response.status_code == 200:
-            digest = hashlib.sha256(response.content).hexdigest()[:32]
-            response["ETag"] = quote_etag(digest)
-            return get_conditional_response(request, etag=response["ETag"], response=response)
-        return response
+        if response.status_code != 200:
+            # An error is about this one request or a passing fault: a proxy or browser
+            # that kept it would serve it again after the cause is gone.
+            response["Cache-Control"] = "no-store"
+            return response
+        response["Cache-Control"] = "public, max-age=60"
+        digest = hashlib.sha256(response.content).hexdigest()[:32]
+        response["ETag"] = quote_etag(digest)
+        return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return wrapper
 

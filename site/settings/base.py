@@ -121,7 +121,7 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_ROOT = BASE_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -132,6 +132,37 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Errors go to stderr with their traceback (gunicorn, systemd or the container keep it)
+# and, when ADMINS is set ("Name <address>,…"), by email to those addresses; with ADMINS
+# empty Django's AdminEmailHandler sends nothing. Both leave out the tokens of link URLs,
+# and the emails the request itself (settings/error_reports.py).
+ADMINS = env_list("ADMINS")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "settings.error_reports.RedactTokens"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["redact_tokens"],
+            "reporter_class": "settings.error_reports.RequestlessReporter",
+        },
+    },
+    "root": {"handlers": ["stderr", "mail_admins"], "level": "WARNING"},
+    # Django's own default handlers on "django" print only with DEBUG and would mail twice.
+    "loggers": {"django": {"handlers": [], "level": "WARNING", "propagate": True}},
+}
 
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Futurs voisins <ne-pas-repondre@localhost>"

@@ -13,9 +13,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")  # noqa: F405
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The site runs behind a reverse proxy (the line above trusts it): the per-IP rate limits
-# take the visitor's address from X-Forwarded-For, as appended by this many proxies.
-PROFILES_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1"))
+# How many reverse proxies append the visitor's address to X-Forwarded-For, for the
+# per-IP rate limits. None unless told: if gunicorn can be reached directly, a trusted
+# header lets any client pick the address its requests are counted under.
+PROFILES_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true") == "true"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
