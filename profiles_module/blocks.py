@@ -12,6 +12,7 @@ gets `request` (CSRF token) and `page`.
 """
 
 from django import forms
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -66,6 +67,11 @@ class ContactRelayBlock(blocks.StructBlock):
             target = block_target(page.pk, block_id)
             request = parent_context.get("request")
             sent = request is not None and request.GET.get("contact") or ""
+            if request is not None and "csrf_token" not in context:
+                # Block.render() renders its template without the request, so nothing
+                # else gives {% csrf_token %} its value there (the view re-rendering
+                # the block after an error does this); {% include_block %} passes it.
+                context["csrf_token"] = get_token(request)
             context.update(
                 {
                     "block_id": block_id,
