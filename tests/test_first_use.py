@@ -162,3 +162,104 @@ def test_edit_form_still_saves_after_an_error():
     assert second.status_code == 302
     profile.refresh_from_db()
     assert profile.public_name == "Typed"
+
+
+# --- the demo's emails: links that a person can click in the terminal
+
+LINK_RE = re.compile(r"https?://[^\s\"<>]+")
+
+
+def printed_in_the_terminal(messages):
+    """The emails as `make run` prints them: through development's email backend."""
+    import importlib
+    import io
+
+    from django.utils.module_loading import import_string
+
+    dev = importlib.import_module("settings.dev")
+    backend = import_string(dev.MAILERS["default"]["BACKEND"])
+    stream = io.StringIO()
+    backend(stream=stream).send_messages(messages)
+    return stream.getvalue()
+
+
+@pytest.fixture
+def demo_on_port_8010():
+    """The demo as `make run PORT=8010` prepares it (few households)."""
+    from django.core.management import call_command
+
+    call_command("setup_demo", profiles=0, host="127.0.0.1", port=8010, stdout=io_sink())
+    return "http://127.0.0.1:8010"
+
+
+def io_sink():
+    import io
+
+    return io.StringIO()
+
+
+def test_demo_site_and_partner_follow_the_served_port(demo_on_port_8010):
+    from profiles_module.models import Partner
+
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == demo_on_port_8010
+    assert demo_on_port_8010 in Partner.objects.get(slug="aura").allowed_origins.split()
+
+
+def test_links_printed_in_the_terminal_lead_to_the_pages(demo_on_port_8010, client, mailoutbox):
+    from home.management.commands.setup_demo import CONTACT_PAGE_SLUG
+    from home.models import ContentPage
+    from tests.test_publish import form_data
+
+    root = demo_on_port_8010
+    # Publish a fiche: the confirmation email.
+    publish_page = PublishPage.objects.get()
+    response = client.post(publish_page.url, form_data(email="nouveau@example.org"))
+    assert response.status_code == 302
+    # Write to the team from an address never confirmed: the verification email.
+    page = ContentPage.objects.get(slug=CONTACT_PAGE_SLUG)
+    html = client.get(page.url).content.decode()
+    block_id = next(child.id for child in page.body if child.block_type == "contact")
+    action = reverse("profiles_module:contact_block", args=[page.pk, block_id])
+    response = client.post(
+        action,
+        {
+            "form_token": hidden_value(html, "form_token"),
+            "sender_name": "Sacha",
+            "sender_address": "premiere-fois@example.net",
+            "message": MESSAGE,
+        },
+    )
+    assert response.status_code == 302 and "contact=verify" in response["Location"]
+    assert len(mailoutbox) == 2
+
+    printed = printed_in_the_terminal(mailoutbox)
+    links = LINK_RE.findall(printed)
+    confirm = [url for url in links if "/confirmer/" in url]
+    verify = [url for url in links if "/contact/confirmer/" in url]
+    assert confirm and verify
+    for url in links:
+        assert url.startswith(root + "/"), url
+    for url in set(confirm + verify):
+        assert client.get(url.removeprefix(root)).status_code == 200, url
+
+
+def test_development_does_not_log_every_task():
+    """Each immediate task logged two INFO lines: about sixty of them around each email
+    printed in the terminal."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import django, logging; django.setup(); "
+        "logger = logging.getLogger('django.tasks'); "
+        "print(logger.isEnabledFor(logging.INFO), logger.isEnabledFor(logging.WARNING))"
+    )
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "settings.dev", "PYTHONPATH": str(root / "site")}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]
