@@ -263,3 +263,15 @@ def test_development_does_not_log_every_task():
         [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_map_search_with_an_unknown_commune_keeps_what_was_typed(client):
+    from profiles_module.models import MapPage
+
+    home = Site.objects.get(is_default_site=True).root_page
+    page = MapPage(title="Trouver", slug="trouver")
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    response = client.get(page.url, {"commune": "Saint-Nullepart-Typed", "radius": "20"})
+    html = response.content.decode()
+    assert "Saint-Nullepart-Typed" in html and 'value="Saint-Nullepart-Typed"' in html
