@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $$p && break; done)
 DEMO_PROFILES ?= 3000
+# Where `make run` serves the demo (`make run PORT=8010`); the demo's Site, hence the
+# links of its emails, and its partner's embedding origin follow it.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint format venv demo clean
 
@@ -22,10 +26,11 @@ venv: $(BIN)/.installed
 demo: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_geography
-	$(BIN)/python manage.py setup_demo --profiles $(DEMO_PROFILES)
+	$(BIN)/python manage.py setup_demo --profiles $(DEMO_PROFILES) --host $(HOST) --port $(PORT)
 
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@printf '\nDemo ready: http://$(HOST):$(PORT)/  —  admin: http://$(HOST):$(PORT)/admin/\n\n'
+	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv
 	bash scripts/run-tests

@@ -6,12 +6,13 @@ private (e.g. the regional coordinators). The address stays in the page's Stream
 (its JSON and revisions, never its HTML): the form posts to `contact_block`, which finds
 the block by page id and block id in the live page and relays to its recipient.
 
-Hosts must render the page's StreamField with `{% include_block %}` (or
-`{{ page.body }}` inside a template that has `request`), so that the block's template
-gets `request` (CSRF token) and `page`.
+Hosts must render the page's StreamField with `{% include_block %}`, so that the
+block's template gets `request` (CSRF token) and `page`: `{{ page.body }}` renders the
+blocks without the template's context.
 """
 
 from django import forms
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -67,6 +68,11 @@ class ContactRelayBlock(blocks.StructBlock):
             target = block_target(page.pk, block_id)
             request = parent_context.get("request")
             sent = request is not None and request.GET.get("contact") or ""
+            if request is not None and "csrf_token" not in context:
+                # Block.render() renders its template without the request, so nothing
+                # else gives {% csrf_token %} its value there (the view re-rendering
+                # the block after an error does this); {% include_block %} passes it.
+                context["csrf_token"] = get_token(request)
             context.update(
                 {
                     "block_id": block_id,

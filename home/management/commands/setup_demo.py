@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Q
-from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
+from wagtail.models import Site, Workflow, WorkflowContentType, WorkflowTask
 
 from home.models import ContentPage, HomePage
 from profiles_module.demo.contacts import create_demo_contacts
@@ -125,24 +125,39 @@ def create_contact_page(home):
     page.save_revision().publish()
 
 
+def configure_site(host, port):
+    """Point the default Site at the address the demo is served on: every link of the
+    emails starts with its root URL, and a person clicks them from the terminal."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (host, port):
+        site.hostname, site.port = host, port
+        site.save()
+
+
 PARTNER_LOGIN = "partenaire"
 
 
-def create_demo_partner():
+def create_demo_partner(origins=("http://127.0.0.1:8000", "http://localhost:8000")):
     """A regional association whose editors look after Auvergne-Rhône-Alpes, allowed to
     embed the pages in this demo's own origin (for the preview linked from the home
-    page), with an editor account in its group; created once."""
+    page), with an editor account in its group; created once, `origins` added when
+    the demo is served on another port."""
     partner = Partner.objects.filter(slug="aura").first()
     if partner is None:
         partner = Partner.objects.create(
             name="Habitat participatif Auvergne-Rhône-Alpes (démo)",
             slug="aura",
             colour="#8a2d1d",
-            allowed_origins="http://127.0.0.1:8000\nhttp://localhost:8000",
+            allowed_origins="\n".join(origins),
             contact_email="contact@aura.example.org",
         )
         partner.regions.set(Region.objects.filter(code="84"))
         partner.save()
+    else:
+        missing = [origin for origin in origins if origin not in partner.allowed_origins.split()]
+        if missing:
+            partner.allowed_origins = "\n".join([partner.allowed_origins.strip(), *missing])
+            partner.save(update_fields=["allowed_origins"])
     user_model = get_user_model()
     if not user_model.objects.filter(username=PARTNER_LOGIN).exists():
         editor = user_model.objects.create_user(
@@ -157,8 +172,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--profiles", type=int, default=3000)
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Where the demo is served (its Site)."
+        )
+        parser.add_argument("--port", type=int, default=8000)
 
-    def handle(self, *args, profiles, **options):
+    def handle(self, *args, profiles, host, port, **options):
         user_model = get_user_model()
         if not user_model.objects.filter(username=DEMO_LOGIN).exists():
             user_model.objects.create_superuser(DEMO_LOGIN, "admin@example.org", DEMO_PASSWORD)
@@ -168,11 +187,12 @@ class Command(BaseCommand):
             home.introduction = INTRODUCTION
             home.save_revision().publish()
 
+        configure_site(host, port)
         if home:
             create_map_pages(home)
             create_publish_page(home)
             create_contact_page(home)
-            create_demo_partner()
+            create_demo_partner((f"http://{host}:{port}", f"http://localhost:{port}"))
 
         # Profiles go through their own moderation workflow: the moderators, and each
         # partner's editors for the fiches of its territory.
@@ -189,9 +209,10 @@ class Command(BaseCommand):
         contacts = create_demo_contacts()
         if contacts:
             self.stdout.write(f"Added {contacts} demo contact messages.")
+        # `make run` says where the site is once it serves it: this command serves nothing.
         self.stdout.write(
             self.style.SUCCESS(
-                "\nDemo ready: http://127.0.0.1:8000/  —  admin: http://127.0.0.1:8000/admin/\n"
+                "\nDemo data ready.\n"
                 f"Login: {DEMO_LOGIN}  Password: {DEMO_PASSWORD}\n"
                 f"A partner association's editor (Auvergne-Rhône-Alpes only): "
                 f"{PARTNER_LOGIN} / {DEMO_PASSWORD}\n"

@@ -11,12 +11,18 @@
   }
   var map = L.map(element, { maxZoom: 14, scrollWheelZoom: false });
   L.tileLayer(data.tiles.url, Object.assign({ maxZoom: 14 }, data.tiles.options)).addTo(map);
+  // The bounds come from the data, not from the shapes: a circle computes its own
+  // bounds through the map's projection, which throws before the map has a view.
+  var bounds = L.latLngBounds([]);
   var shapes = data.sectors.map(function (sector) {
+    var centre = L.latLng(sector.lat, sector.lng);
     if (sector.radius_km) {
-      return L.circle([sector.lat, sector.lng], { radius: sector.radius_km * 1000 }).bindTooltip(sector.label);
+      bounds.extend(centre.toBounds(2 * sector.radius_km * 1000));
+      return L.circle(centre, { radius: sector.radius_km * 1000 }).bindTooltip(sector.label);
     }
-    return L.marker([sector.lat, sector.lng], { title: sector.label, alt: sector.label });
+    bounds.extend(centre);
+    return L.marker(centre, { title: sector.label, alt: sector.label });
   });
-  var group = L.featureGroup(shapes).addTo(map);
-  map.fitBounds(group.getBounds(), { padding: [16, 16], maxZoom: 9 });
+  map.fitBounds(bounds, { padding: [16, 16], maxZoom: 9 });
+  L.featureGroup(shapes).addTo(map);
 })();
