@@ -1,5 +1,5 @@
 from .audit_log import TerritoryLogEntry
-from .contact import AbuseReport, BlockedSender, ContactMessage, VerifiedSender
+from .contact import AbuseReport, BlockedSender, ContactMessage
 from .geography import Commune, Departement, Region, normalize_place_name
 from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
@@ -34,6 +34,5 @@ __all__ = [
     "Sector",
     "TerritoryApprovalTask",
     "TerritoryLogEntry",
-    "VerifiedSender",
     "normalize_place_name",
 ]
