@@ -102,8 +102,9 @@ def over_contact_limits(request, form, recipient_key):
     junk from one place stops early. The other limits (`over_relay_limits`) count only
     the messages that are relayed: a valid message from a proven sender here, any other
     when its sender confirms it (`verify_sender`). Refused forms, the honeypot and
-    messages nobody confirms count against nothing but the IP, so that junk (even typed
-    in a real sender's name) cannot silence a sender, a household or the whole site.
+    messages nobody confirms count against nothing but the IP and the confirmation
+    emails of their address, so that junk (even typed in a real sender's name) cannot
+    silence a proven sender, a household or the whole site.
     """
     if over_limit(
         "contact-ip", client_ip(request), app_settings.CONTACT_PER_IP_PER_HOUR, window=HOUR
@@ -113,7 +114,16 @@ def over_contact_limits(request, form, recipient_key):
         return False
     address = form.cleaned_data["sender_address"]
     if not sender_is_proven(request, address):
-        return False  # counted if and when it is confirmed
+        # Counted against the relay limits if and when it is confirmed. Each one emails
+        # a confirmation link to the address, though: capped per address, so that the
+        # form cannot flood someone's mailbox. The cap holds back browsers without proof
+        # only; the address's owner writing from a proven browser never meets it.
+        return over_limit(
+            "contact-confirm",
+            hash_address(address),
+            app_settings.CONTACT_PER_SENDER_PER_DAY,
+            window=DAY,
+        )
     return over_relay_limits(address, recipient_key)
 
 

@@ -745,12 +745,27 @@ def test_header_injection_corpus(client, form, field, value, outcome):
 def test_unconfirmed_messages_do_not_use_up_the_limits(client, form):
     # Messages nobody confirms, each from another browser and IP: junk addresses, and
     # the verified sender's own address typed by someone else.
-    for number in range(3):
-        for address in (f"junk{number}@example.net", SENDER):
-            response = form.post(Client(), ip=f"192.0.2.{number}", sender_address=address)
-            assert response.status_code == 302 and "contact=verify" in response["Location"]
+    addresses = [f"junk{number}@example.net" for number in range(3)] + [SENDER, SENDER]
+    for number, address in enumerate(addresses):
+        response = form.post(Client(), ip=f"192.0.2.{number}", sender_address=address)
+        assert response.status_code == 302 and "contact=verify" in response["Location"]
     assert not to_recipient(form.address)
     # The verified sender, from their own browser, still reaches the household.
     response = form.post(client, ip="198.51.100.1")
+    assert response.status_code == 302 and "contact=sent" in response["Location"]
+    assert len(to_recipient(form.address)) == 1
+
+
+@override_settings(PROFILES_CONTACT_PER_SENDER_PER_DAY=2)
+def test_confirmation_emails_to_one_address_are_capped_for_other_browsers(client, form):
+    for number in range(2):
+        response = form.post(Client(), ip=f"192.0.2.{number}", sender_address=NEWCOMER.upper())
+        assert response.status_code == 302 and "contact=verify" in response["Location"]
+    before = stored()
+    assert_limited(form.post(Client(), ip="192.0.2.9", sender_address=NEWCOMER), before)
+    assert [email.to for email in mail.outbox] == [[NEWCOMER.upper()]] * 2
+    # A browser that proved the address is not held back by it.
+    prove_senders(client, NEWCOMER)
+    response = form.post(client, ip="198.51.100.1", sender_address=NEWCOMER)
     assert response.status_code == 302 and "contact=sent" in response["Location"]
     assert len(to_recipient(form.address)) == 1
