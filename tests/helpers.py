@@ -1,11 +1,14 @@
 """Helpers of the tests that are not data: the links of an email, the admin's URLs, and a
-scan of every table for leftover personal data."""
+scan of every table for leftover personal data, a browser's proof of confirmed senders."""
 
 import re
 
 from django.apps import apps
 from django.db import connection, models
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from profiles_module.contact.views import PROOF_COOKIE, proof_value
+from profiles_module.models.contact import hash_address
 
 
 def admin_paths():
@@ -65,3 +68,9 @@ def path_of(url):
 
 def confirm_link(message):
     return next(path_of(url) for url in links(message) if "/confirmer/" in url)
+
+
+def prove_senders(client, *addresses):
+    """`client`'s browser confirmed these addresses before: it holds the cookie that
+    the confirmation link's POST sets."""
+    client.cookies[PROOF_COOKIE] = proof_value([hash_address(address) for address in addresses])

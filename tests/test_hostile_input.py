@@ -21,10 +21,11 @@ from profiles_module.common.validators import (
     validate_single_line,
 )
 from profiles_module.contact.blocks import block_target
-from profiles_module.models import Profile, VerifiedSender
+from profiles_module.models import Profile
 from profiles_module.publication import tokens
 from profiles_module.publication.forms import SECTOR_FORMSET, PublishProfileForm
 from tests.factories import make_profile
+from tests.helpers import prove_senders
 
 pytestmark = pytest.mark.django_db
 
@@ -293,9 +294,9 @@ def team_contact_page():
 
 
 @pytest.fixture(params=["profile", "team"])
-def contact_form(request):
+def contact_form(request, client):
     """(url, form token target) of the profile page's form and of the team's form."""
-    VerifiedSender.verify(SENDER)
+    prove_senders(client, SENDER)
     if request.param == "profile":
         profile = make_profile(public_name="Dominique", email="dominique@example.org")
         return reverse("profiles_module:contact", args=[profile.uid]), str(profile.uid)
@@ -337,7 +338,7 @@ def test_a_megabyte_as_a_contact_form_token_is_refused_at_once(client, contact_f
 
 
 def test_a_megabyte_in_an_abuse_report_is_refused_at_once(client):
-    VerifiedSender.verify(SENDER)
+    prove_senders(client, SENDER)
     profile = make_profile(public_name="Dominique", email="dominique@example.org")
     url = reverse("profiles_module:contact", args=[profile.uid])
     data = {

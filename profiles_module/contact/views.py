@@ -7,6 +7,12 @@ shown on any page; the subject holds no user text but the sender's validated nam
 Abuse layers: the form's own checks (honeypot, signed form time, validators), rate limits
 (`over_contact_limits`), sender verification, and the two links of the recipient's email:
 block this sender (`block_sender`) and report abuse (`report_abuse`).
+
+A verified sender is a browser, not an address: anyone can type any address, so a message
+goes straight out only when the browser that posts it proves it controls that address
+(`sender_is_proven`): the owner's session of the fiche with that address, or the signed
+cookie set when that browser confirmed the address through the emailed link. Any other
+message waits for a new confirmation, as a first message does.
 """
 
 from datetime import timedelta
@@ -35,7 +41,6 @@ from profiles_module.models import (
     ContactMessage,
     Profile,
     ProfileEvent,
-    VerifiedSender,
 )
 from profiles_module.models.contact import hash_address, territory_of
 from profiles_module.publication.emails import root_url, send_email, store_email
@@ -51,6 +56,14 @@ REPORT_SALT = "profiles_module.contact.report_abuse"
 Status = ContactMessage.Status
 HOUR = 3600
 DAY = 24 * HOUR
+# The proof that this browser confirmed addresses: a signed cookie holding their keyed
+# hashes (never an address), HttpOnly (no script reads it) and SameSite=Strict (only the
+# site's own forms send it). Each confirmation renews it for PROOF_DAYS; it holds the
+# last PROOF_MAX_ADDRESSES addresses confirmed in the browser (a family, an association).
+PROOF_COOKIE = "fv_contact_sender"
+PROOF_SALT = "profiles_module.contact.sender_proof"
+PROOF_DAYS = 365
+PROOF_MAX_ADDRESSES = 10
 
 
 def over_contact_limits(request, form, recipient_key):
@@ -59,11 +72,12 @@ def over_contact_limits(request, form, recipient_key):
     with the form as typed, and nothing is stored or queued.
 
     Every POST counts against its IP address, before validation, so that a flood of
-    junk from one place stops early. The other limits count valid messages only (not
-    refused forms, not the honeypot), so that junk cannot silence a sender, a
-    household or the whole site: per sender address (a hash of it), per recipient, then
-    overall. They are tried in that order and stop at the first one exceeded, so a
-    message refused by one limit does not count against the later ones.
+    junk from one place stops early. The other limits (`over_relay_limits`) count only
+    the messages that are relayed: a valid message from a proven sender here, any other
+    when its sender confirms it (`verify_sender`). Refused forms, the honeypot and
+    messages nobody confirms count against nothing but the IP and the confirmation
+    emails of their address, so that junk (even typed in a real sender's name) cannot
+    silence a proven sender, a household or the whole site.
     """
     if over_limit(
         "contact-ip", client_ip(request), app_settings.CONTACT_PER_IP_PER_HOUR, window=HOUR
@@ -71,7 +85,27 @@ def over_contact_limits(request, form, recipient_key):
         return True
     if not form.is_valid() or form.is_spam:
         return False
-    sender = hash_address(form.cleaned_data["sender_address"])
+    address = form.cleaned_data["sender_address"]
+    if not sender_is_proven(request, address):
+        # Counted against the relay limits if and when it is confirmed. Each one emails
+        # a confirmation link to the address, though: capped per address, so that the
+        # form cannot flood someone's mailbox. The cap holds back browsers without proof
+        # only; the address's owner writing from a proven browser never meets it.
+        return over_limit(
+            "contact-confirm",
+            hash_address(address),
+            app_settings.CONTACT_PER_SENDER_PER_DAY,
+            window=DAY,
+        )
+    return over_relay_limits(address, recipient_key)
+
+
+def over_relay_limits(address, recipient_key):
+    """Count one relayed message: per sender address (a hash of it), per recipient, then
+    overall. True when one is exceeded. They are tried in that order and stop at the
+    first one exceeded, so a message refused by one limit does not count against the
+    later ones."""
+    sender = hash_address(address)
     return (
         over_limit("contact-sender", sender, app_settings.CONTACT_PER_SENDER_PER_DAY, window=DAY)
         or over_limit(
@@ -89,6 +123,49 @@ def owner_is_sender(request, sender_email):
     address, is verified already."""
     owner = signed_in_profile(request)
     return owner is not None and hash_address(owner.email) == hash_address(sender_email)
+
+
+def sender_is_proven(request, sender_email):
+    """Whether the browser posting a message proved it controls `sender_email`: the
+    owner's session of a fiche with that address (its management link was emailed
+    there), or the cookie set when this browser confirmed it (`remember_sender`).
+
+    An address confirmed in another browser proves nothing here: anyone can type it.
+    """
+    return hash_address(sender_email) in proven_hashes(request) or owner_is_sender(
+        request, sender_email
+    )
+
+
+def proven_hashes(request):
+    """The hashes of the addresses this browser confirmed (a forged, altered or expired
+    cookie counts as none)."""
+    try:
+        value = signing.TimestampSigner(salt=PROOF_SALT).unsign(
+            request.COOKIES.get(PROOF_COOKIE, ""), max_age=timedelta(days=PROOF_DAYS)
+        )
+    except signing.BadSignature:
+        return []
+    return value.split(".") if value else []
+
+
+def proof_value(hashes):
+    """The signed value of the proof cookie for these address hashes (newest first)."""
+    return signing.TimestampSigner(salt=PROOF_SALT).sign(".".join(hashes[:PROOF_MAX_ADDRESSES]))
+
+
+def remember_sender(request, response, sender_email):
+    """Add `sender_email` (its hash) to this browser's proof cookie, on `response`."""
+    digest = hash_address(sender_email)
+    hashes = [digest] + [other for other in proven_hashes(request) if other != digest]
+    response.set_cookie(
+        PROOF_COOKIE,
+        proof_value(hashes),
+        max_age=PROOF_DAYS * DAY,
+        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
 
 
 class Recipient:
@@ -168,17 +245,16 @@ def send_contact_message(
     now=None,
     recipient=None,
 ):
-    """Store a message and relay it (see `relay`) when its sender is verified; otherwise
-    keep it waiting and email the sender a confirmation link. Returns the message.
+    """Store a message and relay it (see `relay`) when its sender is `verified`;
+    otherwise keep it waiting and email the sender a confirmation link. Returns the
+    message.
 
-    The recipient is `profile`, or a `Recipient` (a ContactRelayBlock's fixed address).
+    `verified` means the posting browser proved it controls the address
+    (`sender_is_proven`), never merely that the address was confirmed once. The
+    recipient is `profile`, or a `Recipient` (a ContactRelayBlock's fixed address).
     """
     now = now or timezone.now()
     recipient = recipient or Recipient(profile=profile)
-    if verified:
-        VerifiedSender.verify(sender_email, now=now)
-    else:
-        verified = VerifiedSender.is_verified(sender_email)
     # The territory, for the statistics: kept even once the profile is erased.
     region_code, departement_code = (
         territory_of(recipient.profile) if recipient.profile is not None else ("", "")
@@ -227,6 +303,9 @@ def verify_path(message):
 def relay(message, recipient, *, sender_language, now=None):
     """Queue the recipient's email (Reply-To: the sender) and the sender's copy of a
     stored message, and log the event on the recipient's fiche. Returns the message.
+
+    Only called for a sender who proved the address in this very flow: a proven
+    browser (`sender_is_proven`) or the POST of this message's confirmation link.
 
     When the recipient blocked the sender, the message is kept with the status
     "blocked" and without its body, and only the sender's copy goes out: the sender
@@ -293,8 +372,14 @@ def relay(message, recipient, *, sender_language, now=None):
 
 
 def sender_profile_url(sender_email, recipient):
-    """The public fiche of the sender, if their (verified) address has one: the
-    recipient sees who is writing. Looked up on the recipient's site."""
+    """The public fiche of the sender, if their address has one: the recipient sees who
+    is writing. Looked up on the recipient's site.
+
+    The rule that makes this sound: a fiche belongs to whoever controls its address
+    (its management links are sent there, nowhere else), and `relay` only runs for a
+    sender who proved control of the address in this flow (owner session, this
+    browser's confirmation cookie, or this message's confirmation link). So the link
+    names the sender's own fiche, never one whose address someone merely typed."""
     profiles = Profile.objects.public().filter(email__iexact=sender_email.strip())
     if recipient.profile is not None:
         profiles = profiles.filter(site_id=recipient.profile.site_id)
@@ -305,9 +390,14 @@ def sender_profile_url(sender_email, recipient):
 @never_cache
 def verify_sender(request, token):
     """The link of the verification email. GET shows a button and changes nothing (mail
-    scanners follow links); its POST verifies the address and relays the waiting
-    messages. Each message is claimed by a conditional UPDATE, so a second POST (or
-    two at once) relays nothing twice."""
+    scanners follow links); its POST relays this message, and remembers in this browser
+    that it controls the address (`remember_sender`).
+
+    Only the link's own message is relayed: other messages waiting under the same
+    address may have been typed by someone else, and each has its own link. The message
+    is claimed by a conditional UPDATE, so a second POST (or two at once) relays nothing
+    twice. Relaying counts against the sender, recipient and overall limits; over one,
+    the message goes back to waiting and the same link works again later."""
     now = timezone.now()
     try:
         data = signing.loads(
@@ -327,20 +417,24 @@ def verify_sender(request, token):
             request, "profiles_module/contact/verify.html", {"invalid": True}, status=404
         )
     if request.method == "POST":
-        VerifiedSender.verify(message.sender_email, now=now)
-        for waiting in ContactMessage.objects.select_related("recipient", "page").filter(
-            status=Status.AWAITING_VERIFICATION, sender_email__iexact=message.sender_email
-        ):
-            # Claimed first: only one request relays a given message.
-            claimed = ContactMessage.objects.filter(
-                pk=waiting.pk, status=Status.AWAITING_VERIFICATION
-            ).update(status=Status.PENDING)
-            recipient = Recipient.of(waiting) if claimed else None
-            if recipient is not None:
-                relay(waiting, recipient, sender_language=current_language(), now=now)
-            elif claimed:
-                ContactMessage.objects.filter(pk=waiting.pk).update(status=Status.FAILED)
-        return TemplateResponse(request, "profiles_module/contact/verify.html", {"verified": True})
+        template = "profiles_module/contact/verify.html"
+        response = TemplateResponse(request, template, {"verified": True})
+        # Claimed first: only one request relays a given message.
+        claimed = ContactMessage.objects.filter(
+            pk=message.pk, status=Status.AWAITING_VERIFICATION
+        ).update(status=Status.PENDING)
+        recipient = Recipient.of(message) if claimed else None
+        if claimed and recipient is None:
+            ContactMessage.objects.filter(pk=message.pk).update(status=Status.FAILED)
+        elif claimed and over_relay_limits(message.sender_email, recipient.rate_key):
+            ContactMessage.objects.filter(pk=message.pk, status=Status.PENDING).update(
+                status=Status.AWAITING_VERIFICATION
+            )
+            response = TemplateResponse(request, template, {"limited": True}, status=429)
+        elif claimed:
+            relay(message, recipient, sender_language=current_language(), now=now)
+        remember_sender(request, response, message.sender_email)
+        return response
     return TemplateResponse(
         request,
         "profiles_module/contact/verify.html",
@@ -401,20 +495,22 @@ def contact_block(request, page_id, block_id):
         return form_page(429, contact_limited=True)
     if not form.is_valid():
         return form_page(400)
-    done = f"{page.url}?contact=sent#contact-{block_id}"
+    done = redirect(f"{page.url}?contact=sent#contact-{block_id}")
     if not form.is_spam:
         sender_email = form.cleaned_data["sender_address"]
-        message = send_contact_message(
+        proven = sender_is_proven(request, sender_email)
+        send_contact_message(
             sender_name=form.cleaned_data["sender_name"],
             sender_email=sender_email,
             body=form.cleaned_data["message"],
             sender_language=current_language(),
-            verified=owner_is_sender(request, sender_email),
+            verified=proven,
             recipient=recipient,
         )
-        if message.status == Status.AWAITING_VERIFICATION:
-            done = f"{page.url}?contact=verify#contact-{block_id}"
-    return redirect(done)
+        if not proven:
+            return redirect(f"{page.url}?contact=verify#contact-{block_id}")
+        remember_sender(request, done, sender_email)
+    return done
 
 
 # --- the links of the recipient's email: block the sender, report abuse

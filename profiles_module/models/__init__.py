@@ -2,7 +2,7 @@
 `from profiles_module.models import Profile`."""
 
 from .audit_log import TerritoryLogEntry
-from .contact import AbuseReport, BlockedSender, ContactMessage, VerifiedSender
+from .contact import AbuseReport, BlockedSender, ContactMessage
 from .geography import Commune, Departement, Region, normalize_place_name
 from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
@@ -36,6 +36,5 @@ __all__ = [
     "Sector",
     "TerritoryApprovalTask",
     "TerritoryLogEntry",
-    "VerifiedSender",
     "normalize_place_name",
 ]

@@ -119,36 +119,12 @@ def hash_address(address):
 
     It recognises an address without storing it. A plain hash would not do: it travels
     in links (browser history, server logs) and anyone could check it against a guessed
-    address. Changing SECRET_KEY forgets verified and blocked senders.
+    address. Changing SECRET_KEY forgets the browsers' confirmed senders and the block
+    lists.
     """
     return salted_hmac(
         "profiles_module.address", address.strip().lower(), algorithm="sha256"
     ).hexdigest()
-
-
-class VerifiedSender(models.Model):
-    """A sender who confirmed their address once; only its hash is kept."""
-
-    address_hash = models.CharField(_("address hash"), max_length=64, unique=True)
-    verified_at = models.DateTimeField(_("verified on"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("verified sender")
-        verbose_name_plural = _("verified senders")
-
-    def __str__(self):
-        return f"{self.address_hash[:12]}… ({self.verified_at:%Y-%m-%d})"
-
-    @classmethod
-    def is_verified(cls, address):
-        return cls.objects.filter(address_hash=hash_address(address)).exists()
-
-    @classmethod
-    def verify(cls, address, now=None):
-        cls.objects.get_or_create(
-            address_hash=hash_address(address),
-            defaults={"verified_at": now or timezone.now()},
-        )
 
 
 class BlockedSender(models.Model):

@@ -14,10 +14,10 @@ from profiles_module.contact.forms import ContactForm
 from profiles_module.contact.views import (
     Recipient,
     over_contact_limits,
-    owner_is_sender,
+    remember_sender,
     send_contact_message,
+    sender_is_proven,
 )
-from profiles_module.models.contact import ContactMessage
 from profiles_module.models.profiles import Profile, Sector, with_public_relations
 from profiles_module.partners.embed import territory_for
 
@@ -92,17 +92,20 @@ def contact(request, uid):
         return profile_page(request, profile, contact_form=form, status=429, contact_limited=True)
     if not form.is_valid():
         return profile_page(request, profile, contact_form=form, status=400)
+    # A bot that filled the honeypot sees the same page as a person.
+    done = redirect(profile.get_absolute_url() + "?contact=sent#contact")
     if not form.is_spam:
         sender_email = form.cleaned_data["sender_address"]
-        message = send_contact_message(
+        proven = sender_is_proven(request, sender_email)
+        send_contact_message(
             profile,
             sender_name=form.cleaned_data["sender_name"],
             sender_email=sender_email,
             body=form.cleaned_data["message"],
             sender_language=current_language(),
-            verified=owner_is_sender(request, sender_email),
+            verified=proven,
         )
-        if message.status == ContactMessage.Status.AWAITING_VERIFICATION:
+        if not proven:
             return redirect(profile.get_absolute_url() + "?contact=verify#contact")
-    # A bot that filled the honeypot sees the same page as a person.
-    return redirect(profile.get_absolute_url() + "?contact=sent#contact")
+        remember_sender(request, done, sender_email)
+    return done

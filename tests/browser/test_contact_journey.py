@@ -113,7 +113,7 @@ def test_write_to_a_household_confirm_and_relay_on_a_phone(mobile_page, live_sit
     home = HomePage.objects.first()
     map_page = MapPage(title="Trouver des futurs voisins", slug="trouver")
     home.add_child(instance=map_page)
-    make_profile(public_name="Camille", email=HOUSEHOLD)
+    profile = make_profile(public_name="Camille", email=HOUSEHOLD)
     mail.outbox.clear()
     sources = Sources(page, live_site)
 
@@ -197,3 +197,15 @@ def test_write_to_a_household_confirm_and_relay_on_a_phone(mobile_page, live_sit
 
     # Map, profile, form refused, profile after sending, verification GET and POST.
     sources.assert_no_address(pages=6)
+
+    # The browser that confirmed writes again: the message goes straight out (the
+    # confirmation's cookie travels with the form's POST in a real browser).
+    mail.outbox.clear()
+    page.goto(live_site + profile.get_absolute_url())
+    fields["Votre nom"].fill("Dominique")
+    fields["Votre adresse électronique"].fill(VISITOR)
+    fields["Votre message"].fill("Et une seconde question.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre message a été envoyé")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([HOUSEHOLD, VISITOR])

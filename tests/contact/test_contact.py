@@ -7,17 +7,19 @@ from unittest import mock
 
 import pytest
 from django.core import mail, signing
-from django.test import override_settings
+from django.core.cache import cache
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from profiles_module import schedule
 from profiles_module.contact.forms import ContactForm
-from profiles_module.contact.views import VERIFY_SALT
-from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent, VerifiedSender
+from profiles_module.contact.views import PROOF_COOKIE, PROOF_SALT, VERIFY_SALT
+from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent
 from profiles_module.models.contact import hash_address
 from profiles_module.publication import lifecycle
 from tests.factories import make_profile
+from tests.helpers import prove_senders
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +28,18 @@ SENDER = "sacha@example.net"
 NEWCOMER = "Camille.Neuve@example.net"
 
 
+def proven_hashes(response):
+    """The address hashes of the proof cookie a response sets (none if it sets none)."""
+    cookie = response.cookies.get(PROOF_COOKIE)
+    if cookie is None:
+        return []
+    return signing.TimestampSigner(salt=PROOF_SALT).unsign(cookie.value).split(".")
+
+
 @pytest.fixture(autouse=True)
-def verified_sender(db):
-    """SENDER confirmed their address before; NEWCOMER never did."""
-    VerifiedSender.verify(SENDER)
+def verified_sender(client):
+    """SENDER confirmed their address before, in this browser; NEWCOMER never did."""
+    prove_senders(client, SENDER)
 
 
 @pytest.fixture
@@ -326,16 +336,23 @@ def test_unverified_sender_gets_a_link_and_nothing_reaches_the_recipient(client,
     plain = hashlib.sha256(NEWCOMER.lower().encode()).hexdigest()
     assert NEWCOMER.lower() not in str(payload) and plain not in str(payload)
     # GET (a mail scanner) shows a button and verifies nothing.
-    html = client.get("/" + url).content.decode()
+    response = client.get("/" + url)
+    html = response.content.decode()
     assert 'method="post"' in html and NEWCOMER not in html
-    assert not VerifiedSender.objects.filter(address_hash=hash_address(NEWCOMER)).exists()
+    assert PROOF_COOKIE not in response.cookies
     message.refresh_from_db()
     assert message.status == ContactMessage.Status.AWAITING_VERIFICATION
     assert len(mail.outbox) == 1
 
     # The POST verifies the address and relays the message, once.
-    assert client.post("/" + url).status_code == 200
-    assert VerifiedSender.objects.filter(address_hash=hash_address(NEWCOMER)).exists()
+    response = client.post("/" + url)
+    assert response.status_code == 200
+    # This browser now holds the proof: only a keyed hash, out of reach of scripts and
+    # of other sites.
+    cookie = response.cookies[PROOF_COOKIE]
+    assert hash_address(NEWCOMER) in proven_hashes(response)
+    assert "camille" not in cookie.value.lower() and plain not in cookie.value
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
     message.refresh_from_db()
     assert message.status == ContactMessage.Status.SENT
     to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
@@ -344,17 +361,16 @@ def test_unverified_sender_gets_a_link_and_nothing_reaches_the_recipient(client,
     assert [email.to for email in mail.outbox].count([NEWCOMER]) == 2  # link and copy
     assert client.post("/" + url).status_code == 200
     assert len(mail.outbox) == 3
-    # Only a hash of the address is kept for verified senders.
-    assert not VerifiedSender.objects.filter(address_hash__icontains="camille").exists()
 
 
-def test_every_waiting_message_is_relayed_then_later_ones_go_straight_out(client, profile):
+def test_each_waiting_message_has_its_link_then_later_ones_go_straight_out(client, profile):
     other = make_profile(public_name="Alix", email="alix@example.org")
     assert post(client, profile, sender_address=NEWCOMER).status_code == 302
     assert post(client, other, sender_address=NEWCOMER.lower()).status_code == 302
     assert ContactMessage.objects.filter(status="awaiting_verification").count() == 2
-    url = verify_link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
-    assert client.post("/" + url).status_code == 200
+    for email in list(mail.outbox):
+        url = verify_link(email).split("://", 1)[1].split("/", 1)[1]
+        assert client.post("/" + url).status_code == 200
     assert set(ContactMessage.objects.values_list("status", flat=True)) == {"sent"}
     assert {RECIPIENT, "alix@example.org"} <= {email.to[0] for email in mail.outbox}
 
@@ -370,8 +386,8 @@ def test_forged_or_expired_verification_link_is_refused(client, profile):
     assert client.post(url[:-3] + "xx/").status_code == 404
     later = timezone.now() + timedelta(days=8)
     with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
-        assert client.post(url).status_code == 404
-    assert not VerifiedSender.objects.filter(address_hash=hash_address(NEWCOMER)).exists()
+        response = client.post(url)
+    assert response.status_code == 404 and PROOF_COOKIE not in response.cookies
     assert ContactMessage.objects.get().status == ContactMessage.Status.AWAITING_VERIFICATION
 
 
@@ -383,10 +399,14 @@ def test_signed_in_owner_writing_from_their_address_is_verified(client, profile)
     sign_in(request, owner)
     request.session.save()
     client.cookies["sessionid"] = request.session.session_key
-    assert post(client, profile, sender_address="NOA@example.org").status_code == 302
+    response = post(client, profile, sender_address="NOA@example.org")
+    assert response.status_code == 302
     assert ContactMessage.objects.get().status == ContactMessage.Status.SENT
-    assert any(email.to == [RECIPIENT] for email in mail.outbox)
-    assert VerifiedSender.objects.filter(address_hash=hash_address("noa@example.org")).exists()
+    to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
+    # The owner session proves the fiche is the sender's: the household sees it.
+    assert owner.get_absolute_url() in to_recipient.body
+    # The browser keeps the proof once the owner session ends.
+    assert hash_address("noa@example.org") in proven_hashes(response)
 
 
 def test_unverified_messages_are_erased_after_seven_days(client, profile):
@@ -560,3 +580,102 @@ def test_no_fiche_link_for_a_sender_without_a_public_fiche(client, profile):
     assert post(client, profile).status_code == 302
     to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
     assert "/fiches/" not in to_recipient.body.replace(profile.get_absolute_url(), "")
+
+
+# --- a confirmation belongs to the browser that made it, not to the address
+
+
+def path_of(url):
+    return "/" + url.strip().split("://", 1)[1].split("/", 1)[1]
+
+
+def confirm(client, profile, address, ip="198.51.100.200"):
+    """`address` writes a first message to `profile` from `client`'s browser and confirms
+    it through the link emailed to it; the outbox is emptied afterwards."""
+    mail.outbox.clear()
+    response = post(client, profile, sender_address=address, ip=ip)
+    assert response["Location"].endswith("?contact=verify#contact")
+    (email,) = [email for email in mail.outbox if email.to == [address]]
+    assert client.post(path_of(verify_link(email))).status_code == 200
+    mail.outbox.clear()
+
+
+def test_a_confirmed_address_does_not_let_another_browser_write_as_it(client, profile):
+    camille = make_profile(public_name="Camille", email=NEWCOMER, commune="69123")
+    other = make_profile(public_name="Alix", email="alix@example.org")
+    confirm(client, other, NEWCOMER)
+
+    spoofer = Client()
+    response = post(
+        spoofer,
+        profile,
+        sender_address=NEWCOMER,
+        message="Je suis Camille, vraiment.",
+        ip="192.0.2.66",
+    )
+    # Another browser is asked to confirm, as for a first message: the address's owner
+    # gets a new link, the household gets nothing (no Reply-To, no fiche link), and the
+    # owner gets no "copy" of a message they never sent.
+    assert response["Location"].endswith("?contact=verify#contact")
+    assert [email.to for email in mail.outbox] == [[NEWCOMER]]
+    assert "/contact/confirmer/" in mail.outbox[0].body
+    assert "vraiment" not in mail.outbox[0].body
+    spoofed = ContactMessage.objects.get(recipient=profile)
+    assert spoofed.status == ContactMessage.Status.AWAITING_VERIFICATION
+    assert not ProfileEvent.objects.filter(
+        profile=profile, kind=ProfileEvent.Kind.CONTACT_RECEIVED
+    ).exists()
+
+    # The browser that confirmed still writes straight through, with its fiche linked.
+    mail.outbox.clear()
+    response = post(client, profile, sender_address=NEWCOMER.upper())
+    assert response["Location"].endswith("?contact=sent#contact")
+    to_recipient = next(email for email in mail.outbox if email.to == [RECIPIENT])
+    assert to_recipient.reply_to == [NEWCOMER.upper()]
+    assert camille.get_absolute_url() in to_recipient.body
+    # The spoofed message is still waiting: writing from the right browser relays only
+    # its own message.
+    spoofed.refresh_from_db()
+    assert spoofed.status == ContactMessage.Status.AWAITING_VERIFICATION
+
+
+def test_confirming_a_message_relays_that_message_only(client, profile):
+    other = make_profile(public_name="Alix", email="alix@example.org")
+    spoofer = Client()
+    assert post(spoofer, other, sender_address=NEWCOMER, ip="192.0.2.66").status_code == 302
+    assert post(client, profile, sender_address=NEWCOMER).status_code == 302
+    spoofed_link, own_link = [verify_link(email) for email in mail.outbox]
+    assert client.post(path_of(own_link)).status_code == 200
+    # The household Camille wrote to gets the message; Alix gets nothing from the
+    # message someone else wrote in Camille's name.
+    assert any(email.to == [RECIPIENT] for email in mail.outbox)
+    assert not any(email.to == ["alix@example.org"] for email in mail.outbox)
+    spoofed = ContactMessage.objects.get(recipient=other)
+    assert spoofed.status == ContactMessage.Status.AWAITING_VERIFICATION
+    # Its own link still relays it, if the address's owner chooses to.
+    assert client.post(path_of(spoofed_link)).status_code == 200
+    assert any(email.to == ["alix@example.org"] for email in mail.outbox)
+
+
+@override_settings(PROFILES_CONTACT_PER_RECIPIENT_PER_DAY=1)
+def test_the_recipient_limit_counts_messages_when_they_are_relayed(client, profile):
+    first, second = Client(), Client()
+    for number, (browser, address) in enumerate(
+        [(first, "ada@example.net"), (second, "bo@example.net")]
+    ):
+        response = post(browser, profile, sender_address=address, ip=f"198.51.100.{number}")
+        assert response["Location"].endswith("?contact=verify#contact")
+    first_link, second_link = [path_of(verify_link(email)) for email in mail.outbox]
+    assert first.post(first_link).status_code == 200
+    assert [email.to for email in mail.outbox].count([RECIPIENT]) == 1
+    # The household's daily limit is reached: the second confirmation waits, and says so.
+    response = second.post(second_link)
+    assert response.status_code == 429
+    assert "Trop de messages" in response.content.decode()
+    assert [email.to for email in mail.outbox].count([RECIPIENT]) == 1
+    waiting = ContactMessage.objects.get(sender_email="bo@example.net")
+    assert waiting.status == ContactMessage.Status.AWAITING_VERIFICATION
+    # A new day (the counters start again): the same link relays it.
+    cache.clear()
+    assert second.post(second_link).status_code == 200
+    assert [email.to for email in mail.outbox].count([RECIPIENT]) == 2

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -29,13 +29,12 @@ from profiles_module.models import (
     ContactMessage,
     OutgoingEmail,
     ProfileEvent,
-    VerifiedSender,
 )
 from profiles_module.models.contact import hash_address
 from profiles_module.publication import lifecycle
 from profiles_module.publication.emails import render_email
 from tests.factories import make_profile
-from tests.helpers import assert_no_trace
+from tests.helpers import assert_no_trace, prove_senders
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +47,10 @@ TEXT = "Bonjour, nous cherchons aussi près de Saint-Étienne."
 
 
 @pytest.fixture(autouse=True)
-def verified_senders(db):
-    """SENDER and OTHER_SENDER confirmed their address before; NEWCOMER never did."""
-    VerifiedSender.verify(SENDER)
-    VerifiedSender.verify(OTHER_SENDER)
+def verified_senders(client):
+    """SENDER and OTHER_SENDER confirmed their address before, in this browser; NEWCOMER
+    never did."""
+    prove_senders(client, SENDER, OTHER_SENDER)
 
 
 @pytest.fixture
@@ -188,8 +187,7 @@ def test_one_past_the_limit_per_sender_is_429(client, form):
 @override_settings(PROFILES_CONTACT_OVERALL_PER_HOUR=3)
 def test_one_past_the_overall_limit_is_429(client, form):
     senders = [SENDER, OTHER_SENDER, "alex@example.net", "sam@example.net"]
-    for address in senders:
-        VerifiedSender.verify(address)
+    prove_senders(client, *senders)
     recipients = [form, another_recipient(form, 1), another_recipient(form, 2)]
     for number, (recipient, address) in enumerate(zip(recipients, senders, strict=False)):
         response = recipient.post(client, ip=f"198.51.100.{number}", sender_address=address)
@@ -215,7 +213,7 @@ def test_one_past_the_limit_per_recipient_is_429(client, form):
     assert form.post(client, ip="198.51.100.1").status_code == 302
     assert form.post(client, ip="198.51.100.2", sender_address=OTHER_SENDER).status_code == 302
     before = stored()
-    VerifiedSender.verify("alex@example.net")
+    prove_senders(client, SENDER, OTHER_SENDER, "alex@example.net")
     response = form.post(client, ip="198.51.100.3", sender_address="alex@example.net")
     assert_limited(response, before)
     assert another_recipient(form).post(client, ip="198.51.100.4").status_code == 302
@@ -297,7 +295,7 @@ def test_limits_are_shared_by_processes_through_redis(client, profile, two_redis
     # The overall ceiling (3) is shared too: a third message anywhere is the last one.
     response = post_through(first, form, ip="198.51.100.5", sender_address=OTHER_SENDER)
     assert response.status_code == 302
-    VerifiedSender.verify("alex@example.net")
+    prove_senders(client, SENDER, OTHER_SENDER, "alex@example.net")
     response = post_through(second, other, ip="198.51.100.6", sender_address="alex@example.net")
     assert_limited(response, stored())
 
@@ -742,3 +740,37 @@ def test_header_injection_corpus(client, form, field, value, outcome):
             assert "victim" not in email.subject and "script" not in email.subject
         html = email.alternatives[0].content
         assert "<script" not in html and "<img" not in html
+
+
+@override_settings(
+    PROFILES_CONTACT_PER_SENDER_PER_DAY=2,
+    PROFILES_CONTACT_PER_RECIPIENT_PER_DAY=2,
+    PROFILES_CONTACT_OVERALL_PER_HOUR=2,
+)
+def test_unconfirmed_messages_do_not_use_up_the_limits(client, form):
+    # Messages nobody confirms, each from another browser and IP: junk addresses, and
+    # the verified sender's own address typed by someone else.
+    addresses = [f"junk{number}@example.net" for number in range(3)] + [SENDER, SENDER]
+    for number, address in enumerate(addresses):
+        response = form.post(Client(), ip=f"192.0.2.{number}", sender_address=address)
+        assert response.status_code == 302 and "contact=verify" in response["Location"]
+    assert not to_recipient(form.address)
+    # The verified sender, from their own browser, still reaches the household.
+    response = form.post(client, ip="198.51.100.1")
+    assert response.status_code == 302 and "contact=sent" in response["Location"]
+    assert len(to_recipient(form.address)) == 1
+
+
+@override_settings(PROFILES_CONTACT_PER_SENDER_PER_DAY=2)
+def test_confirmation_emails_to_one_address_are_capped_for_other_browsers(client, form):
+    for number in range(2):
+        response = form.post(Client(), ip=f"192.0.2.{number}", sender_address=NEWCOMER.upper())
+        assert response.status_code == 302 and "contact=verify" in response["Location"]
+    before = stored()
+    assert_limited(form.post(Client(), ip="192.0.2.9", sender_address=NEWCOMER), before)
+    assert [email.to for email in mail.outbox] == [[NEWCOMER.upper()]] * 2
+    # A browser that proved the address is not held back by it.
+    prove_senders(client, NEWCOMER)
+    response = form.post(client, ip="198.51.100.1", sender_address=NEWCOMER)
+    assert response.status_code == 302 and "contact=sent" in response["Location"]
+    assert len(to_recipient(form.address)) == 1
