@@ -27,10 +27,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from profiles_module.common.language import current_language
 from profiles_module.common.ratelimit import client_ip, over_limit
+from profiles_module.common.sites import default_site
 from profiles_module.conf import app_settings
 from profiles_module.contact.blocks import ContactRelayBlock, block_target, find_relay_block
 from profiles_module.contact.forms import AbuseReportForm, ContactForm
@@ -444,7 +445,7 @@ def verify_sender(request, token):
 
 def site_name(profile):
 
-    site = profile.site or Site.objects.filter(is_default_site=True).first()
+    site = profile.site or default_site()
     return (site.site_name if site else "") or "Futurs voisins"
 
 

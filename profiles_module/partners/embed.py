@@ -20,6 +20,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
 from wagtail.models import Site
 
+from profiles_module.common.sites import default_site
 from profiles_module.conf import app_settings
 from profiles_module.models import Partner
 from profiles_module.models.territory import Territory
@@ -76,7 +77,7 @@ def national_url(request):
         # This same site without the embed prefix, which ends the frame's script prefix.
         return request.build_absolute_uri(get_script_prefix().removesuffix(embed_prefix(partner)))
 
-    site = Site.objects.filter(is_default_site=True).first()
+    site = default_site()
     return f"{site.root_url}/" if site is not None and site.pk != partner.site_id else ""
 
 

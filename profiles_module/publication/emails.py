@@ -13,8 +13,8 @@ from django.tasks import task, task_backends
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
-from wagtail.models import Site
 
+from profiles_module.common.sites import default_site
 from profiles_module.conf import app_settings
 from profiles_module.models import ContactMessage, OutgoingEmail, ProfileEvent
 from profiles_module.partners.embed import embed_prefix
@@ -26,7 +26,7 @@ Event = ProfileEvent.Kind
 def root_url(profile):
     """Base of the links in a profile's emails: its site's, else the default site's."""
 
-    site = profile.site or Site.objects.filter(is_default_site=True).first()
+    site = profile.site or default_site()
     if site is not None:
         return site.root_url
     return getattr(settings, "WAGTAILADMIN_BASE_URL", "")
@@ -87,7 +87,7 @@ def get_email_context(profile, name, now):
     management link; reminders also a one-click "still looking" link."""
 
     raw = tokens.issue(profile, tokens.Purpose.MANAGE, now=now)
-    site = profile.site or Site.objects.filter(is_default_site=True).first()
+    site = profile.site or default_site()
     return {
         "profile": profile,
         "site_name": (site.site_name if site else "") or "Futurs voisins",
