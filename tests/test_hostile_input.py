@@ -24,7 +24,7 @@ from profiles_module.contact.blocks import block_target
 from profiles_module.models import Profile
 from profiles_module.publication import tokens
 from profiles_module.publication.forms import SECTOR_FORMSET, PublishProfileForm
-from tests.factories import make_profile
+from tests.factories import make_profile, publish_form_data
 from tests.helpers import prove_senders
 
 pytestmark = pytest.mark.django_db
@@ -99,36 +99,6 @@ def test_the_models_full_clean_reads_a_megabyte_within_a_second(field):
 # --- the publication form, field by field
 
 
-def publish_data(**overrides):
-    from profiles_module.models import Commune
-
-    data = {
-        "profile_kind": "household",
-        "public_name": "Dominique",
-        "composition": "couple",
-        "adults": "2",
-        "children": "0",
-        "presentation": "Nous cherchons un habitat partagé.",
-        "email": "dominique@example.org",
-        "publication_consent": "on",
-        "sectors-TOTAL_FORMS": "3",
-        "sectors-INITIAL_FORMS": "0",
-        "sectors-MIN_NUM_FORMS": "1",
-        "sectors-MAX_NUM_FORMS": "3",
-        "sectors-0-kind": "commune",
-        "sectors-0-commune": str(Commune.objects.get(insee_code="42218").pk),
-        "sectors-0-radius_km": "10",
-        "sectors-0-ORDER": "1",
-    }
-    for index in (1, 2):
-        data |= {
-            f"sectors-{index}-kind": "commune",
-            f"sectors-{index}-radius_km": "10",
-            f"sectors-{index}-ORDER": str(index + 1),
-        }
-    return data | overrides
-
-
 # Every input of the form: its fields, what the commune boxes send without JavaScript, and
 # the first sector's fields. The management form is left out (not a field of anyone's).
 PUBLISH_INPUTS = [
@@ -150,7 +120,7 @@ def field_error(html, field):
 def test_a_megabyte_in_any_field_of_the_publication_form_is_refused_at_once(
     client, publish_page, field
 ):
-    data = publish_data(**{field: HUGE})
+    data = publish_form_data(**{field: HUGE})
     box = field.removesuffix("_label")
     if field != box:
         data.pop(box, None)  # What is sent without JavaScript: the typed text, no id.
@@ -189,7 +159,7 @@ def test_the_presentation_limit_is_checked_before_its_patterns(client, publish_p
     """The field's length check answers alone: the address and phone patterns, which
     the model runs, never see the text (which holds an address)."""
     text = "écrivez à moi@example.org " * 100
-    response = client.post(publish_page.url, publish_data(presentation=text))
+    response = client.post(publish_page.url, publish_form_data(presentation=text))
     html = response.content.decode()
     error = field_error(html, "presentation")
     assert "La présentation ne doit pas dépasser 2000 caractères (elle en compte 2599)" in error
@@ -201,14 +171,14 @@ def test_a_commune_typed_as_unicode_digits_without_javascript_is_a_field_error(
     client, publish_page
 ):
     for typed in ("²", "²²²²²", "99999999999999999999", "1" * 5000):
-        data = publish_data(**{"sectors-0-commune": "", "sectors-0-commune_label": typed})
+        data = publish_form_data(**{"sectors-0-commune": "", "sectors-0-commune_label": typed})
         response = client.post(publish_page.url, data)
         assert response.status_code == 200, typed
         assert field_error(response.content.decode(), "sectors-0-commune"), typed
-        response = client.post(publish_page.url, publish_data(**{"sectors-0-commune": typed}))
+        response = client.post(publish_page.url, publish_form_data(**{"sectors-0-commune": typed}))
         assert response.status_code == 200, typed
         assert field_error(response.content.decode(), "sectors-0-commune"), typed
-        data = publish_data(place_identified="on", place_commune_label=typed)
+        data = publish_form_data(place_identified="on", place_commune_label=typed)
         response = client.post(publish_page.url, data)
         assert response.status_code == 200, typed
         assert field_error(response.content.decode(), "place_commune"), typed
@@ -230,7 +200,7 @@ def owner(client):
 
 def edit_data(profile, **changes):
     sector = profile.sectors.first()
-    data = publish_data(**{"sectors-0-commune": str(sector.commune_id)})
+    data = publish_form_data(**{"sectors-0-commune": str(sector.commune_id)})
     for name in ("email", "publication_consent", "presentation"):
         data.pop(name)
     data |= {"public_name": profile.public_name, "sectors-INITIAL_FORMS": "1"}

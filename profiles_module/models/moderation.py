@@ -4,9 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
-from wagtail.models import AbstractGroupApprovalTask, TaskState
-from wagtail.signals import task_submitted
+from wagtail.models import AbstractGroupApprovalTask
 
 from .partners import editor_can_see, editor_territory, scope_to_editor
 from .profiles import Profile
@@ -57,38 +55,3 @@ class TerritoryApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = _("Approval by territory")
         verbose_name_plural = _("Approvals by territory")
-
-
-class TerritorySubmissionEmailNotifier(GroupApprovalTaskStateSubmissionEmailNotifier):
-    """Wagtail's "submitted for moderation" emails to the groups of an approval task,
-    where a partner editor hears only of the fiches of their territory (whatever the
-    task: a partner's group may also sit in a plain group approval task). National
-    editors and superusers hear of every one, as before."""
-
-    def get_recipient_users(self, task_state, **kwargs):
-        from ..permissions import editor_can_see
-        from .profiles import Profile
-
-        recipients = super().get_recipient_users(task_state, **kwargs)
-        obj = task_state.workflow_state.content_object
-        if not isinstance(obj, Profile):
-            return recipients
-        return {user for user in recipients if editor_can_see(user, obj)}
-
-
-# The dispatch_uid Wagtail connects its notifier with (wagtail/admin/signal_handlers.py).
-WAGTAIL_SUBMISSION_EMAILS = "group_approval_task_submitted_email_notification"
-
-
-def send_submission_emails_by_territory():
-    """Put TerritorySubmissionEmailNotifier in the place of Wagtail's notifier. Called
-    from the app's ready(), before or after Wagtail's admin connects its own: with the
-    same dispatch_uid, whichever comes second is dropped or replaced, so exactly one
-    email goes to each recipient."""
-    task_submitted.disconnect(sender=TaskState, dispatch_uid=WAGTAIL_SUBMISSION_EMAILS)
-    task_submitted.connect(
-        TerritorySubmissionEmailNotifier(),
-        sender=TaskState,
-        dispatch_uid=WAGTAIL_SUBMISSION_EMAILS,
-        weak=False,
-    )
