@@ -27,7 +27,7 @@ class ProfilesModuleConfig(AppConfig):
             notify_moderation_result,
             scrub_profile_traces,
         )
-        from profiles_module.search.widgets import forget_rendered_options
+        from profiles_module.search.rendered import forget_rendered_html
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")
         workflow_approved.connect(
@@ -41,6 +41,6 @@ class ProfilesModuleConfig(AppConfig):
             dispatch_uid="fv_moderation_rejected",
         )
         partner_signals.connect()
-        setting_changed.connect(forget_rendered_options, dispatch_uid="fv_rendered_options")
+        setting_changed.connect(forget_rendered_html, dispatch_uid="fv_rendered_html")
         # The owner's data download holds their exchanges through the contact relay.
         publication_views.DATA_SECTIONS["messages"] = history_data

@@ -3,17 +3,19 @@
 from urllib.parse import quote
 
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import get_current_timezone, localtime
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from profiles_module.common.paths import profile_path_parts, profile_slug
 from profiles_module.models.geography import Departement
 from profiles_module.models.options import ProfileOption
 from profiles_module.models.profiles import Profile, Sector, choice_labels
+from profiles_module.search.rendered import RENDERED_CARDS
 
 # What a card of the map page shows (cards()), and the map's bounds.
 CARD_FIELDS = [
@@ -90,8 +92,12 @@ def project_kind_labels(profile_ids):
     return labels
 
 
+# A result of the map page; a host site may override it.
+CARD_TEMPLATE = "profiles_module/map/card.html"
+
+
 def cards(profiles, back, show_distance=False):
-    """What each card of the map page shows, as text (map/card.html writes it).
+    """What each card of the map page shows, as text, and its HTML (CARD_TEMPLATE).
 
     Computed here once per card, from rows rather than model instances, the labels of the
     sectors and kinds of project read as rows too (two queries): as template tags, filters
@@ -127,6 +133,7 @@ def cards(profiles, back, show_distance=False):
             texts[key] = profile[field] if label is None else str(label)
         return texts[key]
 
+    language = get_language()
     result = []
     for profile in profiles:
         kind = f"{capfirst(display(profile, 'profile_kind'))} · {display(profile, 'composition')}"
@@ -151,16 +158,19 @@ def cards(profiles, back, show_distance=False):
         month = ("month", confirmed.year, confirmed.month)
         if month not in texts:
             texts[month] = _("Up to date in %(date)s") % {"date": date_format(confirmed, "F Y")}
-        result.append(
-            {
-                "uid": profile["uid"],
-                "url": f"{before}{profile['uid']}{middle}{profile_slug(profile['public_name'])}"
-                f"{after}?back={back_param}",
-                "name": profile["public_name"],
-                "kind": kind,
-                "facts": facts,
-                "presentation": Truncator(profile["presentation"]).words(40, truncate=" …"),
-                "date": texts[month],
-            }
+        card = {
+            "uid": profile["uid"],
+            "url": f"{before}{profile['uid']}{middle}{profile_slug(profile['public_name'])}"
+            f"{after}?back={back_param}",
+            "name": profile["public_name"],
+            "kind": kind,
+            "facts": facts,
+            "presentation": Truncator(profile["presentation"]).words(40, truncate=" …"),
+            "date": texts[month],
+        }
+        key = (language, *(value for name, value in card.items() if name != "facts"), *facts)
+        card["html"] = RENDERED_CARDS.get(
+            key, lambda card=card: render_to_string(CARD_TEMPLATE, {"card": card})
         )
+        result.append(card)
     return result

@@ -14,6 +14,26 @@ from profiles_module.search.query import POINTS_MIN_ZOOM
 MAIN_FILTERS = ["commune", "km", "departement", "region", "kind", "tenure", "q"]
 
 
+def field_context(bound_field):
+    """What profiles_module/map/field.html shows of a field, read once as plain values.
+
+    Not the BoundField itself: the template engine tries ``field["name"]`` before
+    ``field.name``, and a BoundField answers item lookups with its subwidgets, building
+    one per option of the field (some 200 in all) on every search.
+    """
+    return {
+        "name": bound_field.name,
+        "label": bound_field.label,
+        "label_suffix": bound_field.form.label_suffix,
+        "id_for_label": bound_field.id_for_label,
+        "auto_id": bound_field.auto_id,
+        "help_text": bound_field.help_text,
+        "errors": bound_field.errors,
+        "use_fieldset": bound_field.use_fieldset,
+        "widget": str(bound_field),
+    }
+
+
 def search_context(request, page):
     """Template context of a MapPage: the filter form, the count, one page of cards, the map."""
 
@@ -63,10 +83,10 @@ def search_context(request, page):
         "querystring": querystring,
         "back": request.get_full_path(),
         "active_filters": active,
-        # Bound fields, each shown by profiles_module/map/field.html.
-        "main_fields": [form[name] for name in main],
-        "more_fields": [form[name] for name in more],
-        "sort_field": form["sort"],
+        # Each field as profiles_module/map/field.html shows it (field_context).
+        "main_fields": [field_context(form[name]) for name in main],
+        "more_fields": [field_context(form[name]) for name in more],
+        "sort_field": field_context(form["sort"]),
         "more_filters_active": any(name in more for name in active),
         "error_messages": error_messages,
         "show_distance": show_distance,

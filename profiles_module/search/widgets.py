@@ -1,11 +1,11 @@
 """The search form's widgets: Django's markup, from templates a host site may override
 (profiles_module/map/widgets/), each list of options written by one template."""
 
-from collections import OrderedDict
-
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.translation import get_language
+
+from profiles_module.search.rendered import RENDERED_OPTIONS
 
 
 class FilterTextInput(forms.TextInput):
@@ -27,36 +27,6 @@ class CommuneSearchWidget(FilterTextInput):
 
     class Media:
         js = ["profiles_module/js/commune-autocomplete.js"]
-
-
-class RenderedOptions:
-    """The HTML of the search form's choice widgets, kept per process by what their
-    template is given: the same page of the same site shows the same lists to every
-    visitor (only the few chosen values change), so each list is rendered by its template
-    once, not on every search. Bounded: the least recently used are dropped."""
-
-    def __init__(self, size=512):
-        self.size = size
-        self.html = OrderedDict()
-
-    def get(self, key, render):
-        try:
-            self.html.move_to_end(key)
-            return self.html[key]
-        except KeyError:
-            html = self.html[key] = render()
-            if len(self.html) > self.size:
-                self.html.popitem(last=False)
-            return html
-
-
-RENDERED_OPTIONS = RenderedOptions()
-
-
-def forget_rendered_options(setting, **kwargs):
-    """Other templates (a test's TEMPLATES, or a host's own) may render other HTML."""
-    if setting == "TEMPLATES":
-        RENDERED_OPTIONS.html.clear()
 
 
 class FilterChoices:
@@ -84,17 +54,23 @@ class FilterChoices:
             yield option_value, label, is_selected
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)
-        widget = context["widget"]
+        # The key holds everything the template is given, read cheaply: the attributes
+        # as they are, each option as (value, label, selected).
+        attrs = self.build_attrs(self.attrs, attrs)
         key = (
             self.template_name,
             get_language(),
-            widget["name"],
-            widget["all_attrs"],
-            tuple((value, str(label), selected) for value, label, selected in widget["options"]),
+            name,
+            tuple(attrs.items()),
+            tuple(
+                (value, str(label), chosen) for value, label, chosen in self.choices_selected(value)
+            ),
         )
         return RENDERED_OPTIONS.get(
-            key, lambda: self._render(self.template_name, context, renderer)
+            key,
+            lambda: self._render(
+                self.template_name, self.get_context(name, value, attrs), renderer
+            ),
         )
 
     def get_context(self, name, value, attrs):
