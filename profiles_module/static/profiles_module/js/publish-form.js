@@ -41,13 +41,14 @@
 
   function update() {
     sectors.forEach(function (sector, index) { sector.hidden = index >= shown; });
-    button.hidden = shown >= sectors.length;
+    // Removed rather than hidden: the button's class sets its display.
+    if (shown >= sectors.length) button.remove();
   }
 
   button.addEventListener("click", function () {
     shown += 1;
     update();
-    // The revealed sector's first choice takes the focus: the button may have gone.
+    // The revealed sector's first choice takes the focus: the button may be gone.
     var first = sectors[shown - 1].querySelector("input:not([type=hidden]), select");
     if (first) first.focus();
   });
