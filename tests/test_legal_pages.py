@@ -7,8 +7,9 @@ import re
 
 import pytest
 from django.core.management import call_command
+from wagtail.models import Site
 
-from home.models import LegalPage
+from home.models import ContentPage, LegalPage
 from tests.factories import make_map_page, make_partner, make_profile
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,14 @@ def test_maps_credit_openstreetmap_in_french(client, home):
     tiles = json.loads(re.search(r'id="fv-map-tiles"[^>]*>(.*?)</script>', html, re.S).group(1))
     credit = html_lib.unescape(re.sub(r"<[^>]+>", "", tiles["options"]["attribution"]))
     assert credit == "© les contributeurs d'OpenStreetMap"
+
+
+def test_a_site_without_legal_pages_links_to_those_of_the_default_site(client, demo, home):
+    root = ContentPage(title="Habitat participatif Loire", slug="loire")
+    home.add_child(instance=root)
+    root.save_revision().publish()
+    Site.objects.create(hostname="loire.example.org", port=80, root_page=root, site_name="Loire")
+    html = client.get("/", HTTP_HOST="loire.example.org").content.decode()
+    links = footer_links(html)
+    for title in TITLES:
+        assert links.get(title) == demo[title].full_url, title

@@ -16,11 +16,17 @@ def current_site(context):
 
 @register.simple_tag(takes_context=True)
 def legal_pages(context):
-    """The site's published legal pages, in the order of the page tree."""
+    """The site's published legal pages, in the order of the page tree; on a site without
+    any (a partner's own site), those of the default site, which hosts the service."""
     site = current_site(context)
     if site is None:
         return []
-    return list(LegalPage.objects.live().public().in_site(site).order_by("path"))
+    pages = LegalPage.objects.live().public().order_by("path")
+    own = list(pages.in_site(site))
+    if own or site.is_default_site:
+        return own
+    default = Site.objects.filter(is_default_site=True).first()
+    return list(pages.in_site(default)) if default is not None else []
 
 
 @register.simple_tag(takes_context=True)
