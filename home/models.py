@@ -44,3 +44,17 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+class LegalPage(Page):
+    """A legal text of the host site (legal notice, privacy notice, accessibility
+    statement): every public page's footer links to each of them."""
+
+    body = RichTextField(_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("legal page")
+        verbose_name_plural = _("legal pages")

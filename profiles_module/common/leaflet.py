@@ -1,9 +1,12 @@
 """Leaflet served from the app's static files (never a CDN), for the admin's map
 field and panel, and the tile server every map uses."""
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.conf import settings
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from wagtailgeowidget.panels import LeafletPanel
 from wagtailgeowidget.widgets import LeafletField
 
@@ -41,20 +44,30 @@ class LocalLeafletPanel(LeafletPanel):
         }
 
 
+DEFAULT_TILE_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
 def tile_layer():
     """The tile server of wagtailgeowidget's setting, so the admin and public maps agree."""
     return {
-        "url": getattr(
-            settings,
-            "GEO_WIDGET_LEAFLET_TILE_LAYER",
-            "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png",
-        ),
+        "url": getattr(settings, "GEO_WIDGET_LEAFLET_TILE_LAYER", DEFAULT_TILE_URL),
         "options": getattr(
             settings,
             "GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS",
             {
-                "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">'
-                "OpenStreetMap</a> contributors"
+                # Read per request, in the visitor's language.
+                "attribution": gettext(
+                    '&copy; <a href="https://www.openstreetmap.org/copyright">'
+                    "OpenStreetMap</a> contributors"
+                )
             },
         ),
     }
+
+
+def tile_host():
+    """The host name of the tile server ("tile.openstreetmap.org"): every map sends the
+    visitor's IP address there, so the privacy texts name it."""
+    host = urlsplit(tile_layer()["url"]).hostname or ""
+    # Leaflet's placeholders ({s} for the subdomains a, b, c) are not part of the name.
+    return ".".join(part for part in host.split(".") if not part.startswith("{"))

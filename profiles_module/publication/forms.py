@@ -240,6 +240,8 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             "values": forms.CheckboxSelectMultiple,
             "place_commune": CommuneAutocompleteWidget,
             "presentation": forms.Textarea(attrs={"rows": 6}),
+            # A pseudonym at most: the browser may offer its saved nickname, not a full name.
+            "public_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
         }
         field_classes = {
             "public_name": BoundedCharField,
@@ -267,6 +269,11 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
         for name, category in categories.items():
             self.fields[name].queryset = ProfileOption.objects.filter(category=category)
         self.fields["place_commune"].queryset = Commune.objects.all()
+        # A required radio list has nothing to pre-select: Django's blank choice would show
+        # as a ticked "- Select an option -" that fails on submission.
+        self.fields["composition"].choices = [
+            choice for choice in self.fields["composition"].choices if choice[0] != ""
+        ]
         for name in ("setting", "tenure", "horizon", "role", "financing_band"):
             # A radio list with a "no answer" choice rather than a dash.
             self.fields[name].choices = [("", _("No answer")), *self.fields[name].choices[1:]]
@@ -332,6 +339,7 @@ class PublishProfileForm(ProfileForm):
     email = BoundedEmailField(
         label=_("Your email address"),
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_(
             "Private: never shown. We send you the confirmation link and, later, the link "
             "to manage your profile."
@@ -364,11 +372,19 @@ class PublishProfileForm(ProfileForm):
 
 
 class EmailChangeForm(ErrorSummaryMixin, forms.Form):
-    email = BoundedEmailField(label=_("New email address"), max_length=254)
+    email = BoundedEmailField(
+        label=_("New email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class LinkRequestForm(ErrorSummaryMixin, forms.Form):
-    email = BoundedEmailField(label=_("Your email address"), max_length=254)
+    email = BoundedEmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class DeleteForm(ErrorSummaryMixin, forms.Form):

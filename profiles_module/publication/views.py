@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
 from profiles_module.common.language import current_language
+from profiles_module.common.leaflet import tile_host
 from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.conf import app_settings
 from profiles_module.models import ProfileEvent
@@ -67,6 +68,7 @@ def serve_publish_page(page, request):
     else:
         form = form_class(partner=partner)
     context["form"] = form
+    context["tile_host"] = tile_host()
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 

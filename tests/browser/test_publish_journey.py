@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from profiles_module.models import Profile, PublishPage
 from tests.browser import settle
+from tests.browser.conftest import MOBILE_VIEWPORT
 
 
 def path_of(url):
@@ -35,6 +36,12 @@ def test_publish_confirm_edit_and_delete_on_a_phone(mobile_page, live_site):
     assert summary.is_visible()
     assert summary.locator('a[href="#id_public_name"]').count() == 1
 
+    # The focus is on the summary, so that a screen reader reads it first.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+
+    # One sector shows; the next one on demand.
+    assert not page.locator("#id_sectors-1-kind_0").is_visible()
+    page.get_by_role("button", name="Ajouter un autre secteur").click()
     # Each sector shows only the fields of its kind: a commune and a radius by default.
     assert page.locator("#id_sectors-1-commune").is_visible()
     assert not page.locator("#id_sectors-1-departement").is_visible()
@@ -84,3 +91,39 @@ def test_publish_confirm_edit_and_delete_on_a_phone(mobile_page, live_site):
     assert not Profile.objects.exists()
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def make_publish_page():
+    home = Site.objects.get(is_default_site=True).root_page
+    publish = PublishPage(title="Publier ma fiche", slug="publier")
+    home.add_child(instance=publish)
+    publish.save_revision().publish()
+    return publish
+
+
+@pytest.mark.browser
+def test_one_sector_shows_the_next_ones_on_demand(mobile_page, live_site):
+    page = mobile_page
+    page.goto(live_site + make_publish_page().url)
+    sectors = page.locator("[data-fv-sector]")
+    assert [sectors.nth(i).is_visible() for i in range(3)] == [True, False, False]
+    add = page.get_by_role("button", name="Ajouter un autre secteur")
+    add.click()
+    assert [sectors.nth(i).is_visible() for i in range(3)] == [True, True, False]
+    # The revealed sector takes the focus, for the keyboard.
+    assert page.evaluate("document.activeElement.id") == "id_sectors-1-kind_0"
+    add.click()
+    assert [sectors.nth(i).is_visible() for i in range(3)] == [True, True, True]
+    assert not add.is_visible()  # no fourth sector
+
+
+@pytest.mark.browser
+def test_without_javascript_every_sector_stays_available(browser, live_site):
+    context = browser.new_context(viewport=MOBILE_VIEWPORT, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_site + make_publish_page().url)
+        sectors = page.locator("[data-fv-sector]")
+        assert [sectors.nth(i).is_visible() for i in range(3)] == [True, True, True]
+    finally:
+        context.close()

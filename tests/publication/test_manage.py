@@ -226,3 +226,25 @@ def test_settings_are_read_at_call_time(profile):
         tokens.issue(profile, "manage")
     token = AccessToken.objects.get()
     assert token.expires_at - token.created_at == timedelta(days=1)
+
+
+def test_the_owner_page_links_to_the_public_profile_only_while_it_is_public(owner, profile):
+    html = owner.get(url("manage")).content.decode()
+    link = re.search(r'<a href="([^"]+)">Voir ma fiche publique</a>', html)
+    assert link and link.group(1) == profile.get_absolute_url()
+    assert owner.get(link.group(1)).status_code == 200
+
+    assert owner.post(url("manage_pause")).status_code == 302
+    html = owner.get(url("manage")).content.decode()
+    assert "Voir ma fiche publique" not in html
+    assert "Votre fiche est en pause : personne ne la voit" in html
+
+
+def test_the_owner_page_says_a_profile_awaiting_confirmation_is_not_public(client):
+    draft = make_profile(email="nouveau@example.org", live=False)
+    draft.email_confirmed_at = None
+    draft.save()
+    assert client.post(manage_link(draft)).status_code == 302
+    html = client.get(url("manage")).content.decode()
+    assert "Voir ma fiche publique" not in html
+    assert "Votre fiche n'est pas encore publique : personne ne la voit." in html

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from wagtail.models import Site, Workflow, WorkflowContentType, WorkflowTask
 
-from home.models import ContentPage, HomePage
+from home.models import ContentPage, HomePage, LegalPage
+from profiles_module.common.leaflet import tile_host
 from profiles_module.demo.contacts import create_demo_contacts
 from profiles_module.models import (
     MapPage,
@@ -125,6 +126,103 @@ def create_contact_page(home):
     page.save_revision().publish()
 
 
+LEGAL_NOTICE = """
+<p><b>Éditeur du site</b> : Réseau national des associations d'habitat participatif
+(démonstration), association loi 1901, 1 rue de l'Exemple, 75000 Paris. Directrice de la
+publication : la présidente de l'association.</p>
+<p><b>Contact</b> : par le formulaire de la page « Contacter l'équipe ».</p>
+<p><b>Hébergement</b> : l'hébergeur du site (nom, adresse et téléphone à compléter par
+l'éditeur avant la mise en ligne).</p>
+<p><b>Contenus</b> : les fiches sont rédigées par les foyers eux-mêmes, qui peuvent les
+modifier ou les supprimer à tout moment ; l'équipe de modération peut masquer une fiche
+signalée. Données géographiques : INSEE, IGN, La Poste (Licence Ouverte / Etalab). Fonds
+de carte : © les contributeurs d'OpenStreetMap.</p>
+"""
+
+PRIVACY_NOTICE = """
+<p>Le réseau national des associations d'habitat participatif est responsable des données
+traitées par Futurs voisins. Elles ne servent qu'à mettre en relation des foyers qui
+veulent vivre en habitat participatif ; elles ne sont ni vendues ni cédées.</p>
+<h2>Les données d'une fiche</h2>
+<p>Votre nom public, votre foyer, vos secteurs souhaités, votre projet et votre
+présentation sont publiés une fois votre adresse email confirmée. Votre adresse email
+n'est jamais publiée : elle sert à confirmer la fiche, à vous envoyer le lien de gestion et
+les messages des autres foyers. Votre tranche de financement reste cachée sauf si vous
+choisissez de l'afficher. Base légale : votre consentement, que vous pouvez retirer à tout
+moment en supprimant votre fiche.</p>
+<p><b>Durées de conservation</b> : une fiche non confirmée est effacée après 7 jours. Sans
+nouvelles de votre part, nous vous écrivons après 6 et 11 mois, la fiche est masquée après
+12 mois et effacée après 24 mois d'inactivité (avec un avertissement 30 jours avant). Vous
+pouvez la modifier, la mettre en pause, télécharger vos données ou la supprimer à tout
+moment grâce au lien personnel de nos emails.</p>
+<h2>Les messages entre foyers</h2>
+<p>Les messages passent par un relais : l'adresse email du foyer destinataire n'est jamais
+montrée à l'expéditeur. Un premier message attend que son expéditeur confirme son adresse ;
+non confirmé, il est effacé après 7 jours. Le texte d'un message est effacé après 30
+jours ; qui a écrit à qui, quand et l'état de l'envoi restent, pour traiter les signalements
+et compter les mises en relation, et partent avec la fiche quand elle est effacée. Les
+traces d'envoi des emails (destinataire, objet) sont effacées 30 jours après l'envoi.</p>
+<h2>Cookies</h2>
+<p>Le site ne dépose ni cookie publicitaire ni mesure d'audience. Il utilise :</p>
+<ul>
+<li>le cookie de session, quand vous ouvrez votre fiche avec votre lien personnel (vous
+restez connecté 2 heures) ;</li>
+<li>le cookie de protection des formulaires (CSRF) ;</li>
+<li>le cookie <code>fv_contact_sender</code>, déposé quand vous confirmez l'adresse d'un
+message : il prouve que ce navigateur contrôle cette adresse, pour que vos messages
+suivants partent sans nouvelle confirmation. Il ne contient aucune adresse (seulement une
+empreinte chiffrée) et dure un an après votre dernier message.</li>
+</ul>
+<h2>Le fond de carte</h2>
+<p>Les cartes chargent leur fond depuis un serveur de tuiles extérieur,
+<b>{tile_host}</b> : comme pour tout site qu'il consulte, votre navigateur lui transmet
+votre adresse IP. Aucune autre donnée ne lui est envoyée.</p>
+<h2>Vos droits</h2>
+<p>Vous pouvez accéder à vos données, les rectifier, les télécharger ou les effacer depuis
+votre fiche, ou en écrivant à l'équipe par la page « Contacter l'équipe ». Vous pouvez aussi
+adresser une réclamation à la CNIL (www.cnil.fr).</p>
+"""
+
+ACCESSIBILITY_STATEMENT = """
+<p>Le réseau national des associations d'habitat participatif s'engage à rendre Futurs
+voisins accessible, conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.</p>
+<h2>État de conformité</h2>
+<p>Futurs voisins est <b>partiellement conforme</b> au référentiel général d'amélioration de
+l'accessibilité (RGAA 4.1) : aucun audit complet n'a encore été réalisé.</p>
+<h2>Contenus non accessibles</h2>
+<ul>
+<li>La carte des foyers est difficile à utiliser au clavier et avec un lecteur d'écran :
+la liste des résultats, à côté de la carte, donne les mêmes informations.</li>
+<li>Les photos publiées par les foyers peuvent manquer de description.</li>
+</ul>
+<h2>Retour d'information et contact</h2>
+<p>Si vous n'arrivez pas à accéder à un contenu ou à un service, écrivez-nous par la page
+« Contacter l'équipe » : nous vous répondrons et vous proposerons une autre façon d'obtenir
+l'information.</p>
+<h2>Voies de recours</h2>
+<p>Si vous nous avez signalé un défaut d'accessibilité sans obtenir de réponse
+satisfaisante, vous pouvez écrire au Défenseur des droits (www.defenseurdesdroits.fr).</p>
+"""
+
+LEGAL_PAGES = [
+    ("Mentions légales", "mentions-legales", LEGAL_NOTICE),
+    ("Politique de confidentialité", "confidentialite", PRIVACY_NOTICE),
+    ("Accessibilité", "accessibilite", ACCESSIBILITY_STATEMENT),
+]
+
+
+def create_legal_pages(home):
+    """The legal notice, the privacy notice and the accessibility statement under the home
+    page (linked from every footer, not from the menu); created once. The privacy notice
+    names the tile server of the settings, the one the maps really use."""
+    for title, slug, body in LEGAL_PAGES:
+        if LegalPage.objects.filter(slug=slug).exists():
+            continue
+        page = LegalPage(title=title, slug=slug, body=body.replace("{tile_host}", tile_host()))
+        home.add_child(instance=page)
+        page.save_revision().publish()
+
+
 def configure_site(host, port):
     """Point the default Site at the address the demo is served on: every link of the
     emails starts with its root URL, and a person clicks them from the terminal."""
@@ -192,6 +290,7 @@ class Command(BaseCommand):
             create_map_pages(home)
             create_publish_page(home)
             create_contact_page(home)
+            create_legal_pages(home)
             create_demo_partner((f"http://{host}:{port}", f"http://localhost:{port}"))
 
         # Profiles go through their own moderation workflow: the moderators, and each

@@ -1,0 +1,56 @@
+/* The publication and edit forms: after a refused submission, move the focus to the
+ * summary of the errors, so that a screen reader reads it and a keyboard starts there;
+ * and show one wished sector at a time, the next ones on demand. Without this script
+ * every sector stays visible and the browser keeps the focus where it was. */
+(function () {
+  "use strict";
+
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+
+  var container = document.querySelector("[data-fv-sectors]");
+  if (!container) return;
+  var sectors = Array.prototype.slice.call(container.querySelectorAll("[data-fv-sector]"));
+  if (sectors.length < 2) return;
+
+  // A sector is in use when it holds a place, a stored sector or an error: it stays shown.
+  function inUse(sector) {
+    if (sector.querySelector(".errorlist")) return true;
+    var filled = false;
+    sector.querySelectorAll("input, select").forEach(function (field) {
+      if (field.type === "radio" || field.type === "checkbox") return;
+      if (/-(ORDER|DELETE|kind|radius_km)$/.test(field.name)) return;
+      if (field.type === "hidden" && !/-id$/.test(field.name)) return;
+      if (field.value !== "") filled = true;
+    });
+    return filled;
+  }
+
+  var shown = 1;
+  sectors.forEach(function (sector, index) {
+    if (index > 0 && inUse(sector)) shown = index + 1;
+  });
+
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "fv-button fv-button--secondary";
+  button.textContent = container.dataset.fvAddLabel;
+  container.appendChild(button);
+
+  function update() {
+    sectors.forEach(function (sector, index) { sector.hidden = index >= shown; });
+    // Removed rather than hidden: the button's class sets its display.
+    if (shown >= sectors.length) button.remove();
+  }
+
+  button.addEventListener("click", function () {
+    shown += 1;
+    update();
+    // The revealed sector's first choice takes the focus: the button may be gone.
+    var first = sectors[shown - 1].querySelector("input:not([type=hidden]), select");
+    if (first) first.focus();
+  });
+  update();
+})();
