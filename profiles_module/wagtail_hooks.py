@@ -14,7 +14,7 @@ from wagtail.snippets.models import register_snippet
 
 from profiles_module.contact.admin import AbuseReportViewSet
 from profiles_module.contact.stats import ContactStatisticsMenuItem, ContactStatisticsView
-from profiles_module.partners.admin import PartnerViewSet
+from profiles_module.partners.admin import PartnerViewSet, TerritoryDashboardPanel
 from profiles_module.partners.permissions import (
     TerritoryPermissionPolicy,
 )
@@ -121,3 +121,10 @@ def register_contact_statistics_permissions():
 def register_abuse_report_viewset():
 
     return AbuseReportViewSet("abuse_reports")
+
+
+@hooks.register("construct_homepage_panels")
+def register_territory_dashboard_panel(request, panels):
+    # Counts of the editor's territory (all of them for national editors).
+    if request.user.has_perm("profiles_module.view_profile"):
+        panels.append(TerritoryDashboardPanel(request.user))

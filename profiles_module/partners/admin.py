@@ -1,20 +1,44 @@
-"""Admin of the partner associations: the snippet and its copy-paste embed code.
-Registered in wagtail_hooks.py."""
+"""Admin of the partner associations: the snippet, its copy-paste embed code, and the
+dashboard panel of an editor's territory. Registered in wagtail_hooks.py."""
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel, TabbedInterface
-from wagtail.models import Page
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page, WorkflowState
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from profiles_module.models import MapPage, Partner, PublishPage
+from profiles_module.models import Departement, MapPage, Partner, Profile, PublishPage, Region
+from profiles_module.models.partners import editor_territory, scope_to_editor
 from profiles_module.partners.embed import embed_prefix
 
 
 class PartnerForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A hundred départements are only findable in order: by région (sorted by name),
+        # then by code inside each; the régions by name.
+        if "regions" in self.fields:
+            self.fields["regions"].queryset = Region.objects.order_by("name")
+        if "departements" in self.fields:
+            field = self.fields["departements"]
+            field.queryset = Departement.objects.select_related("region").order_by(
+                "region__name", "code"
+            )
+            groups = {}
+            for departement in field.queryset:
+                groups.setdefault(departement.region.name, []).append(
+                    (departement.pk, str(departement))
+                )
+            field.widget.choices = list(groups.items())
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("regions") and not cleaned.get("departements"):
@@ -30,6 +54,9 @@ class EmbedCodePanel(Panel):
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "profiles_module/admin/embed_code_panel.html"
+
+        class Media:
+            js = ["profiles_module/js/admin-copy.js"]
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
@@ -81,7 +108,7 @@ class PartnerViewSet(SnippetViewSet):
                     MultiFieldPanel(
                         [
                             FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
-                            FieldPanel("departements"),
+                            FieldPanel("departements", widget=forms.CheckboxSelectMultiple),
                         ],
                         heading=_("Territory"),
                     ),
@@ -97,3 +124,42 @@ class PartnerViewSet(SnippetViewSet):
         ],
         base_form_class=PartnerForm,
     )
+
+
+def territory_counts(user):
+    """How many fiches of the user's territory (all of them for national editors) are
+    published, awaiting moderation, awaiting their owner's confirmation, or drafts."""
+    fiches = scope_to_editor(Profile.objects.all(), user)
+    in_moderation = WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        base_content_type=ContentType.objects.get_for_model(Profile),
+        object_id__in=fiches.annotate(text_pk=Cast("pk", CharField())).values("text_pk"),
+    )
+    return {
+        "published": fiches.filter(live=True).count(),
+        "moderation": in_moderation.count(),
+        "confirmation": fiches.filter(awaiting_confirmation=True).count(),
+        "drafts": fiches.filter(live=False).count(),
+    }
+
+
+class TerritoryDashboardPanel(Component):
+    """The fiches of the editor's territory at a glance on the admin's home page: counts
+    only, never a name or an address."""
+
+    name = "territory_fiches"
+    order = 50
+    template_name = "profiles_module/admin/territory_dashboard_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        listing = reverse("wagtailsnippets_profiles_module_profile:list")
+        partners = Partner.objects.filter(group__in=self.user.groups.all()).order_by("name")
+        return {
+            "counts": territory_counts(self.user),
+            "partners": list(partners) if editor_territory(self.user) is not None else [],
+            "drafts_url": f"{listing}?live=false",
+            "listing_url": listing,
+        }

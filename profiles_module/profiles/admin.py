@@ -1,9 +1,15 @@
 """The admin of the fiches: listing, inspect view, edit panels, chooser and bulk
 delete, each limited to a partner editor's territory; and the options editors extend."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.forms import CheckboxSelectMultiple
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -12,6 +18,8 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.admin.ui.tables import Column
+from wagtail.models import WorkflowState
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -19,14 +27,14 @@ from wagtail.snippets.views.chooser import (
     SnippetChooserViewSet,
     SnippetChosenMultipleView,
 )
-from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView, SnippetViewSet
 
 from profiles_module.common.leaflet import LocalLeafletPanel
 from profiles_module.common.text import search_words
 from profiles_module.geography.widgets import CommuneAutocompleteWidget
 from profiles_module.models.options import ProfileOption
 from profiles_module.models.partners import scope_to_editor
-from profiles_module.models.profiles import Profile
+from profiles_module.models.profiles import Profile, choice_labels
 from profiles_module.partners.permissions import TerritoryBulkActionMixin, guard_object_views
 from profiles_module.profiles.filters import ProfileAdminFilterSet
 from profiles_module.publication.admin import ProfileEventsPanel
@@ -39,7 +47,51 @@ PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
 PRIVATE_FIELDS = ["email", "news_consent", "news_consent_at"]
 
 
+def in_moderation():
+    """Whether a fiche has a moderation workflow in progress (a queryset annotation)."""
+    return Exists(
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Profile),
+            object_id=Cast(OuterRef("pk"), CharField()),
+            status=WorkflowState.STATUS_IN_PROGRESS,
+        )
+    )
+
+
+def publication_status(profile):
+    """What an editor needs to know first about a fiche: is it on the map, and if not, why."""
+    if profile.hidden_reason:
+        return pgettext_lazy("fiche", "Hidden (%(reason)s)") % {
+            "reason": profile.get_hidden_reason_display()
+        }
+    if profile.paused:
+        return pgettext_lazy("fiche", "Paused by the owner")
+    if profile.awaiting_confirmation:
+        return pgettext_lazy("fiche", "Awaiting confirmation")
+    if profile.live:
+        return pgettext_lazy("fiche", "Published")
+    # Annotated by the listing; computed for a single fiche elsewhere.
+    moderated = getattr(profile, "in_moderation", None)
+    if moderated is None:
+        moderated = profile.workflow_in_progress
+    return (
+        pgettext_lazy("fiche", "Awaiting moderation")
+        if moderated
+        else pgettext_lazy("fiche", "Draft")
+    )
+
+
+def dated(moment):
+    """A date with its year ("1 janv. 2026"): the listings span years of fiches."""
+    return date_format(localtime(moment), "j N Y") if moment else "—"
+
+
 class ProfileIndexView(IndexView):
+    @cached_property
+    def add_item_label(self):
+        # Wagtail's "Add %(model_name)s" cannot agree in gender in French.
+        return _("Add a household profile")
+
     @cached_property
     def search_query(self):
         # Words only: the search backend puts each term in full-text syntax unescaped.
@@ -52,7 +104,33 @@ class ProfileIndexView(IndexView):
             self.list_export = [*self.list_export, *PRIVATE_FIELDS]
 
 
+class ProfileCreateView(CreateView):
+    @cached_property
+    def page_title(self):
+        return _("New household profile")
+
+
+YES_NO = {True: pgettext_lazy("fiche", "Yes"), False: pgettext_lazy("fiche", "No"), None: "—"}
+
+
 class ProfileInspectView(InspectView):
+    def get_field_display_value(self, field_name, field):
+        # Labels, not the stored codes: the inspect view is read by people, not machines.
+        value = getattr(self.object, field_name, None)
+        if field_name == "location":
+            return self.get_location_display_value()
+        if field is not None and getattr(field, "choices", None) and isinstance(value, list):
+            labels = choice_labels(field)
+            return ", ".join(str(labels.get(code, code)) for code in value) or "—"
+        if isinstance(value, bool) or value is None:
+            return YES_NO[value]
+        return super().get_field_display_value(field_name, field)
+
+    def get_location_display_value(self):
+        if self.object.latitude is None or self.object.longitude is None:
+            return "—"
+        return f"{self.object.latitude:.5f}, {self.object.longitude:.5f}"
+
     def get_fields(self):
         fields = super().get_fields()
         if self.request.user.has_perm(PRIVATE_DETAILS_PERMISSION):
@@ -111,6 +189,7 @@ class ProfileViewSet(SnippetViewSet):
     menu_order = 200
     add_to_admin_menu = True
     index_view_class = ProfileIndexView
+    add_view_class = ProfileCreateView
     chooser_viewset_class = ProfileChooserViewSet
     inspect_view_class = ProfileInspectView
     inspect_view_enabled = True
@@ -137,11 +216,17 @@ class ProfileViewSet(SnippetViewSet):
     filterset_class = ProfileAdminFilterSet
     list_display = [
         "public_name",
+        Column("status", label=pgettext_lazy("fiche", "Status"), accessor=publication_status),
         "profile_kind",
         "composition",
         "sectors_label",
         "partner",
-        "updated_at",
+        Column(
+            "updated_at",
+            label=_("updated"),
+            accessor=lambda profile: dated(profile.updated_at),
+            sort_key="updated_at",
+        ),
     ]
     list_per_page = 50
     ordering = ["-created_at"]
@@ -187,8 +272,10 @@ class ProfileViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         # Partner editors list and export the fiches of their territory only.
-        queryset = Profile.objects.select_related("partner").prefetch_related(
-            "sectors__commune", "sectors__departement", "sectors__region"
+        queryset = (
+            Profile.objects.select_related("partner")
+            .prefetch_related("sectors__commune", "sectors__departement", "sectors__region")
+            .annotate(in_moderation=in_moderation())
         )
         return scope_to_editor(queryset, request.user)
 
