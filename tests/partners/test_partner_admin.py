@@ -84,7 +84,9 @@ def test_a_partner_editor_dashboard_counts_its_territory_only(client, partner_ed
     assert "2 fiches non publiées (brouillons)" in panel
     assert "0 fiche en attente de modération" in panel
     assert "Habitat participatif Loire" in panel
-    assert "?live=false" in panel
+    drafts = re.search(r'href="([^"]*\?live=false)"', panel).group(1)
+    listing = french(client, drafts)
+    assert "Brouillon" in listing and "Attente" in listing and "Ondine" not in listing
     # Counts only: no fiche's name nor address.
     assert "Ondine" not in panel and "ondine@example.org" not in panel
 
