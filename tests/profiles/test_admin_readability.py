@@ -1,10 +1,13 @@
 """What an association's editor reads in the fiches' admin: statuses, labels, dates, texts."""
 
 import datetime
+import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Workflow, WorkflowContentType
 
 from profiles_module.models import Profile
 from tests.factories import make_profile
@@ -74,3 +77,17 @@ def test_inspect_view_shows_labels_not_stored_values(root):
     assert ">True<" not in html.replace(" ", "").replace("\n", "")
     assert ">None<" not in html.replace(" ", "").replace("\n", "")
     assert "Oui" in html
+
+
+def test_a_fiche_in_moderation_says_so_in_the_listing_and_the_dashboard(root, superuser):
+    WorkflowContentType.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Profile),
+        defaults={"workflow": Workflow.objects.get(name="Moderators approval")},
+    )
+    profile = make_profile(public_name="Modérée", live=False)
+    profile.save_revision(user=superuser)
+    profile.get_workflow().start(profile, superuser)
+    html = french(root, reverse(f"{URLS}:list"))
+    assert ">En attente de modération<" in html.replace("\n", "").replace("  ", "")
+    home = french(root, reverse("wagtailadmin_home"))
+    assert "1 fiche en attente de modération" in re.sub(r"\s+", " ", home)

@@ -4,10 +4,11 @@
 (function () {
   "use strict";
 
+  // attribute: the status element's attribute holding the message; none empties it.
   function say(id, attribute) {
     var status = document.querySelector('[data-fv-copy-status="' + id + '"]');
     if (status) {
-      status.textContent = status.getAttribute(attribute) || "";
+      status.textContent = attribute ? status.getAttribute(attribute) : "";
     }
   }
 
@@ -34,7 +35,8 @@
     if (!field) {
       return;
     }
-    say(id, "data-none");
+    // Emptied first, so that a second click is announced again.
+    say(id, null);
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(
         function () {
