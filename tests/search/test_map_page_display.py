@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.test.html import parse_html
 from django.utils import translation
 
 from profiles_module.models import Commune
@@ -77,3 +78,9 @@ def test_an_overseas_map_opens_on_its_departement(client):
     saint_denis = Commune.objects.get(insee_code="97411")
     assert contains(bounds, (saint_denis.latitude, saint_denis.longitude))
     assert not contains(bounds, BREST)
+
+
+def test_french_punctuation_never_starts_a_line(client, map_page):
+    html = client.get(map_page.url + "?km=abc").content.decode()
+    assert "Certains critères n'ont pas été compris et ont été ignorés\u00a0:" in html
+    assert not re.search(r"\w [?!:;]", parse_html(html).__str__().split("<main", 1)[-1])
