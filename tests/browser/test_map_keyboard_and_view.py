@@ -49,7 +49,8 @@ def test_the_national_map_opens_on_all_of_metropolitan_france(request, live_site
 
 
 @pytest.mark.browser
-def test_count_squares_are_named_buttons_that_zoom_from_the_keyboard(page, live_site):
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_count_squares_are_named_buttons_that_zoom_from_the_keyboard(page, live_site, key):
     map_page = make_map_page(slug="trouver")
     for commune in ("42218", "42187", "69123", "75056"):
         make_profile(commune=commune)
@@ -62,7 +63,7 @@ def test_count_squares_are_named_buttons_that_zoom_from_the_keyboard(page, live_
     page.keyboard.press("Tab")
     name = focused(page, "e.getAttribute('aria-label')")
     assert CELL_NAME.match(name), name
-    page.keyboard.press("Enter")
+    page.keyboard.press(key)
     page.wait_for_function(
         "b => document.querySelector('[data-fv-map]').dataset.bounds !== b",
         arg=",".join(str(v) for v in before),
