@@ -8,6 +8,7 @@ from profiles_module.conf import app_settings
 from profiles_module.partners.embed import territory_for
 from profiles_module.search.cards import CARD_FIELDS, cards
 from profiles_module.search.filters import ProfileFilterSet
+from profiles_module.search.map_areas import map_areas
 from profiles_module.search.query import POINTS_MIN_ZOOM
 
 # Shown above the fold; the other offered filters sit under "More criteria".
@@ -57,12 +58,16 @@ def search_context(request, page):
     querystring = filterset.querystring()
     active = filterset.active_filters()
     bounds = None
-    if active or (not page.location and not filterset.territory.everywhere):
+    # The whole territory, then each overseas part, so that every part can be reached.
+    areas = map_areas(filterset.territory)
+    if active:
         # The map opens on the listed profiles: no extra query over the whole result.
         points = [(p["latitude"], p["longitude"]) for p in results if p["latitude"] is not None]
         if points:
             lats, lngs = [p[0] for p in points], [p[1] for p in points]
             bounds = [[min(lats), min(lngs)], [max(lats), max(lngs)]]
+    if bounds is None and not page.location and areas:
+        bounds = areas[0][1]
     form = filterset.form
     main = [name for name in MAIN_FILTERS if name in form.fields]
     more = [name for name in form.fields if name not in main and name != "sort"]
@@ -91,6 +96,13 @@ def search_context(request, page):
         "error_messages": error_messages,
         "show_distance": show_distance,
         "tiles": tile_layer(),
+        # Buttons to jump to each far-apart part of the territory (none when only one).
+        "map_areas": [
+            {"label": label, "bounds": ",".join(str(v) for corner in b for v in corner)}
+            for label, b in areas
+        ]
+        if len(areas) > 1
+        else [],
         "map_options": {
             "centre": [latitude, longitude],
             "zoom": page.zoom,

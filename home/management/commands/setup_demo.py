@@ -27,7 +27,7 @@ DEMO_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "futurs-voisins")
 
 INTRODUCTION = (
     "<p>Vous voulez vivre en habitat participatif mais vous n'êtes pas encore dans un "
-    "projet ? <b>Futurs voisins</b> vous aide à trouver les foyers qui cherchent la même "
+    "projet\u00a0? <b>Futurs voisins</b> vous aide à trouver les foyers qui cherchent la même "
     "chose que vous, près de chez vous, pour former un groupe ensemble.</p>"
 )
 
@@ -39,7 +39,7 @@ MAP_PAGES = [
         "region": None,
         "introduction": (
             "<p>Cherchez parmi les foyers qui veulent vivre en habitat participatif, "
-            "partout en France : choisissez une commune et un rayon, un département ou une "
+            "partout en France\u00a0: choisissez une commune et un rayon, un département ou une "
             "région, puis affinez avec vos critères (statut d'occupation, type de projet, "
             "échéance…). La carte et la liste montrent les mêmes résultats.</p>"
         ),
@@ -49,7 +49,7 @@ MAP_PAGES = [
         "slug": "auvergne-rhone-alpes",
         "region": "84",
         "introduction": (
-            "<p>Les foyers qui cherchent un habitat participatif en Auvergne-Rhône-Alpes : "
+            "<p>Les foyers qui cherchent un habitat participatif en Auvergne-Rhône-Alpes\u00a0: "
             "une carte limitée à la région, comme un réseau régional peut la proposer sur "
             "son site.</p>"
         ),
@@ -83,7 +83,7 @@ def create_publish_page(home):
         slug="publier-ma-fiche",
         introduction=(
             "<p>Deux minutes suffisent. Votre fiche est publiée dès que vous confirmez votre "
-            "adresse email ; vous pourrez la modifier, la mettre en pause ou la supprimer à "
+            "adresse email\u00a0; vous pourrez la modifier, la mettre en pause ou la supprimer à "
             "tout moment grâce au lien personnel de nos emails.</p>"
         ),
         show_in_menus=True,
@@ -108,7 +108,7 @@ def create_contact_page(home):
         body=[
             (
                 "paragraph",
-                "<p>Une question sur Futurs voisins, une fiche qui pose problème, une idée ? "
+                "<p>Une question sur Futurs voisins, une fiche qui pose problème, une idée\u00a0? "
                 "L'équipe de coordination du réseau vous répond par email.</p>",
             ),
             (

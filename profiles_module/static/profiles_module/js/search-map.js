@@ -3,18 +3,59 @@
  * The list and the filter form work without this script. */
 (function () {
   "use strict";
+  // After a search the page reloads at its top: bring keyboard and screen reader
+  // users to the result count, not back through every criterion.
+  var form = document.querySelector(".fv-filters");
+  var count = document.getElementById("fv-results-count");
+  if (form && count) {
+    form.addEventListener("submit", function () {
+      try { sessionStorage.setItem("fv-focus-results", "1"); } catch (e) { /* private mode */ }
+    });
+    try {
+      if (sessionStorage.getItem("fv-focus-results")) {
+        sessionStorage.removeItem("fv-focus-results");
+        count.focus();
+      }
+    } catch (e) { /* storage refused: the page simply stays at its top */ }
+  }
+
   var element = document.querySelector("[data-fv-map]");
   if (!element || !window.L) return;
   var options = JSON.parse(document.getElementById("fv-map-options").textContent);
   var tiles = JSON.parse(document.getElementById("fv-map-tiles").textContent);
   var MAX_ZOOM = 16;
 
-  var map = L.map(element, { maxZoom: MAX_ZOOM, minZoom: 3, scrollWheelZoom: false });
+  var text = element.dataset;
+  var lang = document.documentElement.lang || undefined;
+  var map = L.map(element, {
+    maxZoom: MAX_ZOOM, minZoom: 2, scrollWheelZoom: false, zoomControl: false,
+    // Fractional zooms: a whole step could leave Brest or Corsica just outside.
+    zoomSnap: 0.25,
+  });
+  // Leaflet's own texts are English: the page gives them in its language.
+  L.control.zoom({ zoomInTitle: text.zoomInText, zoomOutTitle: text.zoomOutText }).addTo(map);
+  var credit = document.createElement("a");
+  credit.href = "https://leafletjs.com";
+  credit.title = text.leafletTitle;
+  credit.textContent = "Leaflet";
+  map.attributionControl.setPrefix(credit.outerHTML);
   L.tileLayer(tiles.url, Object.assign({ maxZoom: MAX_ZOOM }, tiles.options)).addTo(map);
+  function fit(bounds) { map.fitBounds(bounds, { padding: [12, 12], maxZoom: 11 }); }
   if (options.bounds) {
-    map.fitBounds(options.bounds, { padding: [24, 24], maxZoom: 11 });
+    fit(options.bounds);
   } else {
     map.setView(options.centre, options.zoom);
+  }
+  // Far-apart parts of the territory (overseas départements): one button each.
+  var areas = document.querySelector("[data-fv-map-areas]");
+  if (areas) {
+    areas.hidden = false;
+    areas.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-bounds]");
+      if (!button) return;
+      var b = button.dataset.bounds.split(",").map(Number);
+      fit([[b[0], b[1]], [b[2], b[3]]]);
+    });
   }
 
   var points = L.markerClusterGroup({ maxClusterRadius: 50, spiderfyOnMaxZoom: true });
@@ -28,11 +69,59 @@
   // which fetches again, and a full redraw would close the popup under the pointer.
   var markers = {};
 
+  function cellLabel(count) {
+    var template = count === 1 ? text.cellOne : text.cellOther;
+    return template.replace("{count}", count.toLocaleString(lang));
+  }
+
+  function zoomOn(latlng) {
+    map.setView(latlng, Math.min(map.getZoom() + 2, MAX_ZOOM));
+  }
+
+  // A count square: a button named by its count, zooming on click, Enter or Space.
+  function cellMarker(latlng, count) {
+    var label = cellLabel(count);
+    var marker = L.marker(latlng, { icon: cellIcon(count), keyboard: true, title: label });
+    marker.on("click", function () { zoomOn(latlng); });
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      icon.setAttribute("aria-label", label);
+      icon.fvLatLng = latlng;
+      icon.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        // Also stops Leaflet's keypress-to-click, which would zoom a second time.
+        event.preventDefault();
+        zoomOn(latlng);
+      });
+    });
+    return marker;
+  }
+
+  // Redrawing the squares removes the focused one: give focus to the new square
+  // nearest to where it was, or to the map itself, never to the page's body.
+  function focusedCellPoint() {
+    var active = document.activeElement;
+    if (!active || !active.fvLatLng || !element.contains(active)) return null;
+    return active.fvLatLng;
+  }
+
+  function restoreFocus(latlng) {
+    if (!latlng) return;
+    var target = map.latLngToContainerPoint(latlng);
+    var best = null;
+    var bestDistance = 80;
+    cells.eachLayer(function (layer) {
+      var distance = map.latLngToContainerPoint(layer.getLatLng()).distanceTo(target);
+      if (distance < bestDistance) { best = layer; bestDistance = distance; }
+    });
+    (best && best.getElement() ? best.getElement() : element).focus();
+  }
+
   function cellIcon(count) {
     var size = count < 10 ? 34 : count < 100 ? 42 : count < 1000 ? 50 : 58;
     return L.divIcon({
       className: "fv-cell",
-      html: "<span>" + count + "</span>",
+      html: "<span aria-hidden=\"true\">" + count.toLocaleString(lang) + "</span>",
       iconSize: [size, size],
     });
   }
@@ -74,13 +163,16 @@
       .map(function (v) { return Math.max(-180, Math.min(180, v)).toFixed(4); });
     bbox[1] = Math.max(-90, bbox[1]);
     bbox[3] = Math.min(90, bbox[3]);
-    var url = options.endpoint + "&zoom=" + map.getZoom() + "&bbox=" + bbox.join(",");
+    // The API takes whole zooms; the map's may be fractional (zoomSnap).
+    var zoom = Math.max(1, Math.floor(map.getZoom()));
+    var url = options.endpoint + "&zoom=" + zoom + "&bbox=" + bbox.join(",");
     var mine = ++request;
     element.setAttribute("aria-busy", "true");
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data || mine !== request) return;
+        var hadFocus = focusedCellPoint();
         if (data.mode !== mode) {
           points.clearLayers();
           cells.clearLayers();
@@ -97,13 +189,14 @@
             var c = feature.geometry.coordinates;
             var count = feature.properties.count;
             total += count;
-            L.marker([c[1], c[0]], { icon: cellIcon(count), keyboard: true, title: String(count) })
-              .on("click", function () { map.setView([c[1], c[0]], Math.min(map.getZoom() + 2, MAX_ZOOM)); })
-              .addTo(cells);
+            cellMarker([c[1], c[0]], count).addTo(cells);
           });
         }
+        restoreFocus(hadFocus);
         element.dataset.mode = data.mode;
         element.dataset.count = String(total);
+        // What the map shows, for the browser tests (west,south,east,north).
+        element.dataset.bounds = map.getBounds().toBBoxString();
       })
       .finally(function () {
         if (mine === request) element.removeAttribute("aria-busy");

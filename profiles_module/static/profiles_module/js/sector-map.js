@@ -9,7 +9,15 @@
     element.hidden = true;
     return;
   }
-  var map = L.map(element, { maxZoom: 14, scrollWheelZoom: false });
+  var map = L.map(element, { maxZoom: 14, scrollWheelZoom: false, zoomControl: false });
+  // Leaflet's own texts are English: the page gives them in its language.
+  var text = element.dataset;
+  L.control.zoom({ zoomInTitle: text.zoomInText, zoomOutTitle: text.zoomOutText }).addTo(map);
+  var credit = document.createElement("a");
+  credit.href = "https://leafletjs.com";
+  credit.title = text.leafletTitle;
+  credit.textContent = "Leaflet";
+  map.attributionControl.setPrefix(credit.outerHTML);
   L.tileLayer(data.tiles.url, Object.assign({ maxZoom: 14 }, data.tiles.options)).addTo(map);
   // The bounds come from the data, not from the shapes: a circle computes its own
   // bounds through the map's projection, which throws before the map has a view.

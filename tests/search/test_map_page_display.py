@@ -1,0 +1,86 @@
+"""What the map page shows before any script runs: its count, its title, where its map opens."""
+
+import json
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.test.html import parse_html
+from django.utils import translation
+
+from profiles_module.models import Commune
+from tests.factories import make_map_page
+
+pytestmark = pytest.mark.django_db
+
+BREST, STRASBOURG, AJACCIO = (48.39, -4.49), (48.57, 7.75), (41.93, 8.74)
+
+
+def map_options(response):
+    html = response.content.decode()
+    found = re.search(r'<script id="fv-map-options" type="application/json">(.*?)</script>', html)
+    return json.loads(found.group(1))
+
+
+def contains(bounds, point):
+    (south, west), (north, east) = bounds
+    return south <= point[0] <= north and west <= point[1] <= east
+
+
+def area_buttons(response):
+    html = response.content.decode()
+    return re.findall(r'<button[^>]*data-bounds="[^"]*">([^<]+)</button>', html)
+
+
+def test_the_count_groups_thousands_as_the_language_does():
+    with translation.override("fr"):
+        french = render_to_string("profiles_module/map/count.html", {"count": 2853})
+    with translation.override("en"):
+        english = render_to_string("profiles_module/map/count.html", {"count": 2853})
+    assert french.strip() == "2\u00a0853 foyers correspondent à votre recherche"
+    assert english.strip() == "2,853 households match your search"
+
+
+def test_the_home_page_title_names_the_site_once(client, home):
+    home = home.specific
+    home.title = "Futurs voisins"
+    home.save_revision().publish()
+    map_page = make_map_page(slug="trouver")
+    assert "<title>Futurs voisins</title>" in client.get("/").content.decode()
+    assert "<title>Trouver des futurs voisins · Futurs voisins</title>" in (
+        client.get(map_page.url).content.decode()
+    )
+
+
+def test_a_national_map_opens_on_metropolitan_france_and_offers_overseas(client, map_page):
+    response = client.get(map_page.url)
+    bounds = map_options(response)["bounds"]
+    assert all(contains(bounds, city) for city in (BREST, STRASBOURG, AJACCIO))
+    buttons = area_buttons(response)
+    assert buttons[0] == "France métropolitaine"
+    assert {"Guadeloupe", "Martinique", "La Réunion"} <= set(buttons)
+
+
+def test_a_regional_map_opens_on_its_territory(client):
+    page = make_map_page(slug="loire", departements=("42",))
+    response = client.get(page.url)
+    (south, west), (north, east) = map_options(response)["bounds"]
+    loire = Commune.objects.filter(departement__code="42")
+    assert south == min(loire.values_list("latitude", flat=True))
+    assert east == max(loire.values_list("longitude", flat=True))
+    assert north - south < 2 and east - west < 2
+    assert area_buttons(response) == []
+
+
+def test_an_overseas_map_opens_on_its_departement(client):
+    page = make_map_page(slug="reunion", departements=("974",))
+    bounds = map_options(client.get(page.url))["bounds"]
+    saint_denis = Commune.objects.get(insee_code="97411")
+    assert contains(bounds, (saint_denis.latitude, saint_denis.longitude))
+    assert not contains(bounds, BREST)
+
+
+def test_french_punctuation_never_starts_a_line(client, map_page):
+    html = client.get(map_page.url + "?km=abc").content.decode()
+    assert "Certains critères n'ont pas été compris et ont été ignorés\u00a0:" in html
+    assert not re.search(r"\w [?!:;]", parse_html(html).__str__().split("<main", 1)[-1])
