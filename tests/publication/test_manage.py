@@ -237,7 +237,7 @@ def test_the_owner_page_links_to_the_public_profile_only_while_it_is_public(owne
     assert owner.post(url("manage_pause")).status_code == 302
     html = owner.get(url("manage")).content.decode()
     assert "Voir ma fiche publique" not in html
-    assert "Votre fiche est en pause : personne ne la voit" in html
+    assert "Votre fiche est en pause\xa0: personne ne la voit" in html
 
 
 def test_the_owner_page_says_a_profile_awaiting_confirmation_is_not_public(client):
@@ -247,4 +247,4 @@ def test_the_owner_page_says_a_profile_awaiting_confirmation_is_not_public(clien
     assert client.post(manage_link(draft)).status_code == 302
     html = client.get(url("manage")).content.decode()
     assert "Voir ma fiche publique" not in html
-    assert "Votre fiche n'est pas encore publique : personne ne la voit." in html
+    assert "Votre fiche n'est pas encore publique\xa0: personne ne la voit." in html
