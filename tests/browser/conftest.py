@@ -131,7 +131,9 @@ def blocked_requests():
 
 def _new_context(browser, viewport, blocked):
     context = browser.new_context(viewport=viewport, locale="fr-FR")
-    context.set_default_timeout(10_000)
+    # Generous: on a two-core machine a live server and Chromium share the CPU with the
+    # test process (and with whatever else runs); a real failure still fails.
+    context.set_default_timeout(20_000)
 
     def keep_local(route):
         if is_local(route.request.url):
