@@ -20,6 +20,7 @@ class ProfilesModuleConfig(AppConfig):
 
         from profiles_module import checks  # noqa: F401  (registers the system checks)
         from profiles_module.contact.history import history_data
+        from profiles_module.contact.retention import forget_household
         from profiles_module.models import Profile
         from profiles_module.partners import signals as partner_signals
         from profiles_module.publication import views as publication_views
@@ -30,6 +31,7 @@ class ProfilesModuleConfig(AppConfig):
         from profiles_module.search.rendered import forget_rendered_html
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")
+        post_delete.connect(forget_household, sender=Profile, dispatch_uid="fv_contact_forget")
         workflow_approved.connect(
             lambda instance, **kw: notify_moderation_result(instance, approved=True),
             weak=False,

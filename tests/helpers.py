@@ -44,7 +44,7 @@ def assert_no_trace(*needles):
                 for needle in needles:
                     if needle.lower() in text.lower():
                         found.append((model._meta.label, needle))
-    assert found == []
+    assert found == [], found  # (table, needle) of each leftover
 
 
 def text_columns(model):

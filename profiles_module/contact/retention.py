@@ -34,14 +34,17 @@ def erase_contact_bodies(now=None):
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=app_settings.CONTACT_BODY_DAYS)
-    erased = ContactMessage.objects.filter(
-        created_at__lt=cutoff, body_erased_at__isnull=True
-    ).update(body="", body_erased_at=now)
+    return erase_texts(ContactMessage.objects.filter(created_at__lt=cutoff), now)
+
+
+def erase_texts(messages, now):
+    """Erase the text of these contact messages and of their emails in the outbox (see
+    erase_contact_bodies); returns how many messages lost their text."""
+    erased = messages.filter(body_erased_at__isnull=True).update(body="", body_erased_at=now)
+    pks = messages.values("pk")
     Email = OutgoingEmail.Status
     stale = (
-        OutgoingEmail.objects.filter(
-            Q(contact_messages__created_at__lt=cutoff) | Q(contact_copies__created_at__lt=cutoff)
-        )
+        OutgoingEmail.objects.filter(Q(contact_messages__in=pks) | Q(contact_copies__in=pks))
         .exclude(text_body="", html_body="")
         .exclude(status=Email.SENDING)
         .values_list("pk", flat=True)
@@ -68,3 +71,23 @@ def erase_contact_bodies(now=None):
                     now=now,
                 )
     return erased
+
+
+def forget_household(sender, instance, **kwargs):
+    """post_delete of Profile (whoever deletes it): the household's words and address
+    leave with it at once, not at the next purge. The messages it received and wrote
+    lose their text (and their emails in the outbox theirs), its address and name as a
+    sender are blanked, and the outbox forgets what was addressed to it; who wrote when,
+    and in which territory, stays for the statistics."""
+    now = timezone.now()
+    address = Q(sender_email__iexact=instance.email) if instance.email else Q(pk__in=[])
+    erase_texts(ContactMessage.objects.filter(Q(recipient_uid=instance.uid) | address), now)
+    sent = ContactMessage.objects.filter(address)
+    # The subject of a relayed message names its sender.
+    OutgoingEmail.objects.filter(
+        Q(contact_messages__in=sent.values("pk")) | Q(contact_copies__in=sent.values("pk"))
+    ).update(subject="")
+    sent.update(sender_email="", sender_name="")
+    if instance.email:
+        OutgoingEmail.objects.filter(recipient__iexact=instance.email).delete()
+        OutgoingEmail.objects.filter(reply_to__iexact=instance.email).update(reply_to="")
