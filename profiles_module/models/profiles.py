@@ -337,6 +337,12 @@ class Profile(
     def __str__(self):
         return self.public_name
 
+    @property
+    def news_address(self):
+        """The address, for a confirmed household that agreed to receive the network's
+        news; "" for any other: what the administrators' export may hold."""
+        return self.email if self.news_consent and not self.awaiting_confirmation else ""
+
     def get_absolute_url(self):
         """The public profile page (only answers while the profile is public)."""
 

@@ -45,6 +45,9 @@ PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
 # The consent to publish is not private: every profile shown has it. Contact and news
 # consent are, since the news consent makes the export a mailing list.
 PRIVATE_FIELDS = ["email", "news_consent", "news_consent_at"]
+# The export is a mailing list: the address only of those who agreed to the news (and
+# confirmed their address), never of anyone else.
+PRIVATE_EXPORT_FIELDS = ["news_address", "news_consent", "news_consent_at"]
 
 
 def in_moderation():
@@ -101,7 +104,7 @@ class ProfileIndexView(IndexView):
         super().setup(request, *args, **kwargs)
         # Private columns only for people trusted with them (e.g. the national team).
         if request.user.has_perm(PRIVATE_DETAILS_PERMISSION):
-            self.list_export = [*self.list_export, *PRIVATE_FIELDS]
+            self.list_export = [*self.list_export, *PRIVATE_EXPORT_FIELDS]
 
 
 class ProfileCreateView(CreateView):
@@ -250,6 +253,7 @@ class ProfileViewSet(SnippetViewSet):
     ]
     export_headings = {
         "uid": _("Identifier"),
+        "news_address": _("Email address (news consent only)"),
         "get_profile_kind_display": _("Kind of profile"),
         "get_composition_display": _("Household composition"),
         "sectors_label": _("Wished sectors"),

@@ -287,8 +287,10 @@ def export_rows(response, kind):
 def private_headings():
     """Export headings of the private columns, in the admin's language (French by default)."""
     with translation.override("fr"):
-        return [
-            capfirst(str(Profile._meta.get_field(name).verbose_name)) for name in PRIVATE_FIELDS
+        return ["Adresse email (accord pour les nouvelles seulement)"] + [
+            capfirst(str(Profile._meta.get_field(name).verbose_name))
+            for name in PRIVATE_FIELDS
+            if name != "email"
         ]
 
 
@@ -315,7 +317,34 @@ def test_export_with_private_details(private_editor, profiles, kind):
     public = len(ProfileViewSet.list_export)
     assert header[public:] == private_headings()
     assert {row[1] for row in data} == set(profiles)
-    assert {row[public] for row in data} == {"camille@example.org"}
+    # No address of anyone who did not agree to the news.
+    assert {row[public] for row in data} == {""}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_export_gives_only_the_addresses_of_confirmed_news_subscribers(
+    private_editor, profiles, kind
+):
+    now = timezone.now()
+    Profile.objects.filter(pk=profiles["Ondine"].pk).update(
+        email="ondine@example.org", news_consent=True, news_consent_at=now
+    )
+    Profile.objects.filter(pk=profiles["Basile"].pk).update(
+        email="basile@example.org",
+        news_consent=True,
+        news_consent_at=now,
+        awaiting_confirmation=True,
+    )
+    rows = export_rows(private_editor.get(url("list", query=f"export={kind}")), kind)
+    public = len(ProfileViewSet.list_export)
+    addresses = {row[1]: row[public] for row in rows[1:]}
+    assert addresses == {
+        "Ondine": "ondine@example.org",
+        "Basile": "",
+        "Les Tilleuls": "",
+        "Maëlle": "",
+    }
 
 
 @pytest.mark.django_db
