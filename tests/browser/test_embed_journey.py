@@ -58,6 +58,23 @@ def other_website():
     site.close()
 
 
+def wait_until_sized(page, frame_selector):
+    """Wait until embed.js has grown the frame past an inner scrollbar's height and its
+    height has stayed the same for a few animation frames."""
+    page.wait_for_function(
+        """selector => {
+            const frame = document.querySelector(selector);
+            const height = frame.getBoundingClientRect().height;
+            const steady = height > 400 && height === frame._lastHeight;
+            frame._steadyFrames = steady ? (frame._steadyFrames || 0) + 1 : 0;
+            frame._lastHeight = height;
+            return frame._steadyFrames >= 5;
+        }""",
+        arg=frame_selector,
+        polling="raf",
+    )
+
+
 def embedding_page(live_site, paths):
     frames = "\n".join(
         f'<iframe id="{name}" src="{live_site}/integration/loire{path}" title="{name}" '
@@ -94,9 +111,7 @@ def test_partner_site_embeds_the_map_and_the_form_and_another_site_cannot(
     expect(carte.locator(".fv-embed__name")).to_have_text("Habitat participatif Loire")
     expect(carte.locator(".fv-card__name a")).to_have_text(["Stéphane"])  # its territory
     # embed.js sizes the frame to its content: no inner scrollbar.
-    page.wait_for_function(
-        "() => document.querySelector('#carte').getBoundingClientRect().height > 400"
-    )
+    wait_until_sized(page, "#carte")
 
     # Navigation stays inside the frame; the partner's page stays where it is.
     carte.locator(".fv-card__name a", has_text="Stéphane").click()
@@ -107,6 +122,8 @@ def test_partner_site_embeds_the_map_and_the_form_and_another_site_cannot(
     # Publish through the frame: the browser sends no cookie to the frame's site (it is
     # a third-party cookie here), and the form still submits.
     formulaire = page.frame_locator("#formulaire")
+    # A click aimed while embed.js still grows the frame lands beside the radio.
+    wait_until_sized(page, "#formulaire")
     formulaire.get_by_label("Nom public").fill("Sacha")
     formulaire.get_by_label("couple", exact=True).check()
     formulaire.locator("#id_sectors-0-commune").fill("Saint-Étienne")
