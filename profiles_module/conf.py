@@ -46,6 +46,11 @@ DEFAULTS = {
     "CONTACT_PER_IP_PER_HOUR": 5,
     "CONTACT_PER_RECIPIENT_PER_DAY": 10,
     "CONTACT_BODY_DAYS": 30,
+    # Days a contact message keeps its sender's address and name (for the block list,
+    # abuse reports and the household's history); after, only when and to whom.
+    "CONTACT_SENDER_DAYS": 365,
+    # Days an abuse report keeps the reporter's comment.
+    "ABUSE_REPORT_COMMENT_DAYS": 365,
     # days a message waits for its sender to confirm their address before it is erased.
     "CONTACT_VERIFY_DAYS": 7,
     # Contact relay, abuse resistance. Valid messages per sender address per day (counted

@@ -1,14 +1,23 @@
 """The scheduled pass, run by the `run_lifecycle` task and command: every site's fiches
-through their lifecycle, then the contact relay's erasures and the outbox's retries."""
+through their lifecycle, then the contact relay's erasures, the outbox's retries, and the
+end of every other personal value's retention."""
 
 from collections import Counter
+from importlib import import_module
 
+from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Site
 
-from profiles_module.contact.retention import erase_contact_bodies, erase_unverified_contacts
+from profiles_module.contact.retention import (
+    erase_contact_bodies,
+    erase_report_comments,
+    erase_unverified_contacts,
+    forget_senders,
+)
 from profiles_module.publication.emails import purge_outbox, retry_due
 from profiles_module.publication.lifecycle import run_for_site
+from profiles_module.publication.tokens import purge_expired_tokens
 
 
 def run(now=None):
@@ -22,4 +31,9 @@ def run(now=None):
     done["emails_enqueued"] = retry_due(now)
     done["outbox_purged"] = purge_outbox(now)
     done["contact_unverified_erased"] = erase_unverified_contacts(now)
+    done["contact_senders_forgotten"] = forget_senders(now)
+    done["report_comments_erased"] = erase_report_comments(now)
+    done["access_tokens_purged"] = purge_expired_tokens(now)
+    # Owners' sessions name their fiche; Django leaves expired rows to a cron job.
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     return dict(done)

@@ -73,7 +73,7 @@ def report_details(report, user):
     for users allowed to see private details."""
     message = report.message
     rows = [
-        (pgettext_lazy("abuse report", "Sender"), message.sender_name),
+        (pgettext_lazy("abuse report", "Sender"), message.sender_label),
         (pgettext_lazy("abuse report", "Recipient"), recipient_name(message)),
         (pgettext_lazy("abuse report", "Message sent on"), when(message.created_at)),
         (pgettext_lazy("abuse report", "Message"), linebreaksbr(message_text(message), True)),
@@ -83,7 +83,9 @@ def report_details(report, user):
         (pgettext_lazy("abuse report", "Status"), report.get_status_display()),
     ]
     if user.has_perm(PRIVATE_DETAILS_PERMISSION):
-        rows[1:1] = [(pgettext_lazy("abuse report", "Sender's address"), message.sender_email)]
+        rows[1:1] = [
+            (pgettext_lazy("abuse report", "Sender's address"), message.sender_address_label)
+        ]
         rows[3:3] = [
             (pgettext_lazy("abuse report", "Recipient's address"), recipient_address(message))
         ]
@@ -116,7 +118,7 @@ class AbuseReportIndexView(generic.IndexView):
             title_class(
                 "sender",
                 label=pgettext_lazy("abuse report", "Sender"),
-                accessor=lambda report: report.message.sender_name,
+                accessor=lambda report: report.message.sender_label,
                 get_url=lambda report: self.get_inspect_url(report) or self.get_edit_url(report),
             ),
             Column(
@@ -146,7 +148,7 @@ class AbuseReportIndexView(generic.IndexView):
                 Column(
                     "sender_address",
                     label=pgettext_lazy("abuse report", "Sender's address"),
-                    accessor="message.sender_email",
+                    accessor="message.sender_address_label",
                 )
             ]
             columns[4:4] = [

@@ -110,7 +110,7 @@ def history(profile):
         Exchange(
             message=message,
             direction="received",
-            name=message.sender_name,
+            name=message.sender_label,
             status=message.status,
             body=message.body,
             body_erased_at=message.body_erased_at,

@@ -1,5 +1,6 @@
-"""What the contact relay forgets, and when: unconfirmed messages, then every
-message's text (its metadata stays for the statistics)."""
+"""What the contact relay forgets, and when: unconfirmed messages, then every message's
+text, then its sender's address and name, and abuse reports' comments; when and to whom
+stays for the statistics."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from profiles_module.conf import app_settings
-from profiles_module.models.contact import ContactMessage
+from profiles_module.models.contact import AbuseReport, ContactMessage
 from profiles_module.models.publication import OutgoingEmail, ProfileEvent
 
 
@@ -35,6 +36,27 @@ def erase_contact_bodies(now=None):
     now = now or timezone.now()
     cutoff = now - timedelta(days=app_settings.CONTACT_BODY_DAYS)
     return erase_texts(ContactMessage.objects.filter(created_at__lt=cutoff), now)
+
+
+def forget_senders(now=None):
+    """Blank the sender's address and name of messages older than CONTACT_SENDER_DAYS:
+    long enough for the recipient's block list and abuse reports, which need to know
+    who wrote. Returns how many messages forgot their sender."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=app_settings.CONTACT_SENDER_DAYS)
+    return (
+        ContactMessage.objects.filter(created_at__lt=cutoff)
+        .exclude(sender_email="", sender_name="")
+        .update(sender_email="", sender_name="")
+    )
+
+
+def erase_report_comments(now=None):
+    """Blank the reporter's comment of abuse reports older than ABUSE_REPORT_COMMENT_DAYS;
+    the report itself (when, its status) stays. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=app_settings.ABUSE_REPORT_COMMENT_DAYS)
+    return AbuseReport.objects.filter(created_at__lt=cutoff).exclude(comment="").update(comment="")
 
 
 def erase_texts(messages, now):

@@ -1,7 +1,8 @@
 """The contact relay: messages written to a household from its profile page.
 
-The body is erased after PROFILES_CONTACT_BODY_DAYS; the rest (from whom, to whom,
-when, status) stays for history and statistics. Neither address is ever shown on a page.
+The body is erased after PROFILES_CONTACT_BODY_DAYS, the sender's address and name after
+PROFILES_CONTACT_SENDER_DAYS; the rest (to whom, when, status) stays for statistics.
+Neither address is ever shown on a page.
 """
 
 from django.db import IntegrityError, models, transaction
@@ -92,6 +93,16 @@ class ContactMessage(models.Model):
 
     def __str__(self):
         return f"{self.recipient_uid} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def sender_label(self):
+        """The sender's name, or a mark once it was forgotten (see contact/retention.py)."""
+        return self.sender_name or _("(erased)")
+
+    @property
+    def sender_address_label(self):
+        """The sender's address, or a mark once it was forgotten."""
+        return self.sender_email or _("(erased)")
 
 
 def territory_of(profile):
@@ -203,9 +214,10 @@ class BlockedSender(models.Model):
     @classmethod
     def block(cls, message, now=None):
         """Block the sender of `message` for its recipient. Returns False when the
-        recipient is gone; blocking twice is harmless."""
+        recipient is gone, or the sender's address was forgotten; blocking twice is
+        harmless."""
         target = cls.recipient_of(message)
-        if target is None:
+        if target is None or not message.sender_email:
             return False
         address_hash = hash_address(message.sender_email)
         if not cls.objects.filter(address_hash=address_hash, **target).exists():
@@ -249,4 +261,4 @@ class AbuseReport(models.Model):
         verbose_name_plural = _("abuse reports")
 
     def __str__(self):
-        return f"{self.message.sender_name} ({self.created_at:%Y-%m-%d})"
+        return f"{self.message.sender_label} ({self.created_at:%Y-%m-%d})"

@@ -18,6 +18,8 @@ def sign_in(request, profile):
     request.session.cycle_key()
     until = timezone.now() + timedelta(minutes=app_settings.OWNER_SESSION_MINUTES)
     request.session[SESSION_KEY] = {"profile": profile.pk, "until": until.timestamp()}
+    # The row naming the fiche expires with the sign-in, so the scheduled pass clears it.
+    request.session.set_expiry(until)
 
 
 def signed_in_profile(request):

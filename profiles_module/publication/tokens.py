@@ -67,3 +67,15 @@ def spend(raw, purpose, now=None):
         return None
     token.used_at = now
     return token
+
+
+# For a month after its end a stale link still says "expired" or "already used" rather
+# than "not valid"; then its row (with the new address of an email change) goes.
+STALE_TOKENS_KEPT = timedelta(days=30)
+
+
+def purge_expired_tokens(now=None):
+    """Delete tokens that expired more than a month ago; returns how many."""
+    now = now or timezone.now()
+    deleted, _ = AccessToken.objects.filter(expires_at__lt=now - STALE_TOKENS_KEPT).delete()
+    return deleted

@@ -159,9 +159,12 @@ moment grâce au lien personnel de nos emails.</p>
 <p>Les messages passent par un relais : l'adresse email du foyer destinataire n'est jamais
 montrée à l'expéditeur. Un premier message attend que son expéditeur confirme son adresse ;
 non confirmé, il est effacé après 7 jours. Le texte d'un message est effacé après 30
-jours ; qui a écrit à qui, quand et l'état de l'envoi restent, pour traiter les signalements
-et compter les mises en relation, et partent avec la fiche quand elle est effacée. Les
-traces d'envoi des emails (destinataire, objet) sont effacées 30 jours après l'envoi.</p>
+jours ; le nom et l'adresse de son expéditeur, qui servent à le bloquer ou à traiter un
+signalement, après un an, comme le commentaire d'un signalement. Restent seulement, pour
+compter les mises en relation, la date, le territoire et l'état de l'envoi. Quand une fiche
+est effacée, les messages qu'elle a reçus et écrits perdent aussitôt leur texte, et son nom
+et son adresse d'expéditeur. Les traces d'envoi des emails (destinataire, objet) sont
+effacées 30 jours après l'envoi ; un lien personnel périmé, 30 jours après sa fin.</p>
 <h2>Cookies</h2>
 <p>Le site ne dépose ni cookie publicitaire ni mesure d'audience. Il utilise :</p>
 <ul>
