@@ -23,6 +23,7 @@ from profiles_module.profiles.admin import (
     ProfileOptionViewSet,
     ProfileViewSet,
 )
+from profiles_module.profiles.exports import SupportersMenuItem, SupportersView
 from profiles_module.publication.admin import AskToUpdateBulkAction
 
 from .models import Profile, ProfileOption, TerritoryLogEntry
@@ -110,6 +111,33 @@ def register_contact_statistics_permissions():
     return Permission.objects.filter(
         content_type__app_label="profiles_module",
         codename__in=["view_contact_statistics", "view_contactmessage"],
+    )
+
+
+# --- Supporters ("Sympathisants", profiles/exports.py): the news mailing list, a report
+# for users trusted with private details.
+
+
+@hooks.register("register_admin_urls")
+def register_supporters_urls():
+    return [
+        path("sympathisants/", SupportersView.as_view(), name="profiles_module_supporters"),
+        path(
+            "sympathisants/resultats/",
+            SupportersView.as_view(results_only=True),
+            name="profiles_module_supporters_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_supporters_menu_item():
+    return SupportersMenuItem(
+        _("Supporters"),
+        reverse("profiles_module_supporters"),
+        name="supporters",
+        icon_name="mail",
+        order=1310,
     )
 
 
