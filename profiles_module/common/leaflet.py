@@ -1,6 +1,7 @@
 """Leaflet served from the app's static files (never a CDN), for the admin's map
 field and panel, and the tile server every map uses."""
 
+import json
 from urllib.parse import urlsplit
 
 from django import forms
@@ -26,6 +27,20 @@ class LocalLeafletField(LeafletField):
                 "wagtailgeowidget/js/leaflet-field-controller.js",
             ),
         )
+
+    def build_attrs(self, *args, **kwargs):
+        # wagtailgeowidget reads the tile layer once, at import, with an English credit:
+        # the admin's map takes the public maps' one, in the editor's language.
+        attrs = super().build_attrs(*args, **kwargs)
+        options = attrs.get("data-leaflet-field-options-value")
+        if options:
+            layer = tile_layer()
+            options = json.loads(options) | {
+                "tileLayer": layer["url"],
+                "tileLayerOptions": layer["options"],
+            }
+            attrs["data-leaflet-field-options-value"] = json.dumps(options)
+        return attrs
 
 
 class LocalLeafletPanel(LeafletPanel):

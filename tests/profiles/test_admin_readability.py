@@ -1,7 +1,9 @@
 """What an association's editor reads in the fiches' admin: statuses, labels, dates, texts."""
 
 import datetime
+import json
 import re
+from html import unescape
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -91,3 +93,14 @@ def test_a_fiche_in_moderation_says_so_in_the_listing_and_the_dashboard(root, su
     assert ">En attente de modération<" in html.replace("\n", "").replace("  ", "")
     home = french(root, reverse("wagtailadmin_home"))
     assert "1 fiche en attente de modération" in re.sub(r"\s+", " ", home)
+
+
+def test_the_map_of_the_edit_form_credits_openstreetmap_in_french(root):
+    profile = make_profile(public_name="Stéphane")
+    html = french(root, reverse("wagtailsnippets_profiles_module_profile:edit", args=[profile.pk]))
+    attribute = re.search(r'data-leaflet-field-options-value="([^"]+)"', html).group(1)
+    credit = json.loads(unescape(attribute))["tileLayerOptions"]["attribution"]
+    assert credit == (
+        "&copy; les contributeurs d'"
+        '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    )
