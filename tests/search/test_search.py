@@ -505,3 +505,18 @@ def test_a_host_site_overrides_the_cards_and_fields_with_its_templates(client, m
     assert 'class="fv-card"' not in html
     assert '<p class="host-field">Tri <select class="host-select" name="sort"' in html
     assert '<option value="newest">[les plus récentes]</option>' in html
+
+
+def test_the_map_opens_on_its_territory_without_querying_the_communes_each_time(client, map_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    map_page.departements.set(Departement.objects.filter(code__in=["42", "974"]))
+    map_page.save()
+    with CaptureQueriesContext(connection) as first:
+        html = client.get(map_page.url).content.decode()
+    assert "La Réunion" in html  # a button to jump to the overseas part
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(map_page.url).content.decode() == html
+    on_communes = [q["sql"] for q in second.captured_queries if "commune" in q["sql"].lower()]
+    assert len(second) < len(first) and not [q for q in on_communes if "MIN(" in q.upper()]
