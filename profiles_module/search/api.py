@@ -17,7 +17,6 @@ from django.http import JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from profiles_module.common.validators import whole_number
 from profiles_module.conf import app_settings
@@ -113,7 +112,7 @@ def json_error_response(request, error):
 
 
 def public_api(view):
-    """GET only, readable from other sites, errors in JSON (400 on bad input), and
+    """GET only (405 otherwise), readable from other sites, errors in JSON (400 on bad input), and
     cacheable when successful.
 
     The ETag is a hash of the body: always right whatever changed (a profile, its
@@ -121,15 +120,19 @@ def public_api(view):
     If-None-Match gets a 304 without the body.
     """
 
-    @require_GET
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except BadRequest as error:
-            response = JsonResponse({"errors": error.errors}, status=400)
-        except Exception as error:
-            response = json_error_response(request, error)
+        if request.method not in ("GET", "HEAD"):
+            # Like require_GET, in JSON and readable from other sites like every answer.
+            response = JsonResponse({"error": "Method Not Allowed"}, status=405)
+            response["Allow"] = "GET, HEAD"
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except BadRequest as error:
+                response = JsonResponse({"errors": error.errors}, status=400)
+            except Exception as error:
+                response = json_error_response(request, error)
         response["Access-Control-Allow-Origin"] = "*"
         response["Vary"] = "Accept-Language, Cookie"
         if response.status_code != 200:

@@ -56,3 +56,22 @@ def test_an_answer_stays_publicly_cacheable(client):
     response = client.get(API)
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize("url", [API, GEOJSON, MAP])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_another_method_than_get_answers_json_405_readable_from_other_sites(url, method, client):
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"error": "Method Not Allowed"}
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert_not_cached(response)
+
+
+@pytest.mark.parametrize("url", [API, GEOJSON, MAP])
+def test_head_answers_like_get_without_a_body(url, client):
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == client.get(url)["ETag"]
