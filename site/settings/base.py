@@ -232,3 +232,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 # wagtailgeowidget: OpenStreetMap tiles, France by default.
 GEO_WIDGET_DEFAULT_LOCATION = {"lat": 46.6, "lng": 2.5}
 GEO_WIDGET_ZOOM = 6
+
+# Wagtail's Draftail, answering a hand-made POST that is not the editor's JSON with the
+# text shown back, not a server error (home/rich_text.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "home.rich_text.TolerantDraftailRichTextArea"},
+}

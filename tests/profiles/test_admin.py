@@ -6,7 +6,6 @@ Private details (email, news consent) are only for editors holding
 
 import csv
 import io
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -20,6 +19,7 @@ from profiles_module.models import Commune, Departement, Profile, ProfileOption,
 from profiles_module.profiles.admin import PRIVATE_FIELDS
 from profiles_module.wagtail_hooks import ProfileViewSet
 from tests.factories import make_profile
+from tests.helpers import admin_form_data as publish_form_data
 
 URLS = "wagtailsnippets_profiles_module_profile"
 EDITOR_PERMISSIONS = [
@@ -63,83 +63,6 @@ def private_editor(client):
     """A client signed in as an editor trusted with private details."""
     client.force_login(make_editor("national", private=True))
     return client
-
-
-class FormParser(HTMLParser):
-    """Collects what a browser would submit from one form (<template> content excluded)."""
-
-    def __init__(self, form_id):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.in_form = False
-        self.template_depth = 0
-        self.fields = []  # (name, value) pairs, in document order
-        self.select = None  # [name, multiple, options as (value, selected)]
-        self.option = None  # [value or None, selected, text]
-        self.textarea = None  # [name, text]
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
-            self.in_form = True
-        if tag == "template":
-            self.template_depth += 1
-        if not self.in_form or self.template_depth:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "image", "reset", "file"}:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self.fields.append((name, attrs.get("value", "on")))
-                return
-            self.fields.append((name, attrs.get("value") or ""))
-        elif tag == "select" and name:
-            self.select = [name, "multiple" in attrs, []]
-        elif tag == "option" and self.select is not None:
-            self.option = [attrs.get("value"), "selected" in attrs, ""]
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self.option is not None:
-            self.option[2] += data
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "template" and self.template_depth:
-            self.template_depth -= 1
-        elif tag == "form":
-            self.in_form = False
-        elif tag == "option" and self.option is not None:
-            value, selected, text = self.option
-            self.select[2].append((text.strip() if value is None else value, selected))
-            self.option = None
-        elif tag == "select" and self.select is not None:
-            name, multiple, options = self.select
-            chosen = [value for value, selected in options if selected]
-            if not chosen and not multiple and options:
-                chosen = [options[0][0]]
-            self.fields.extend((name, value) for value in chosen)
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            name, text = self.textarea
-            self.fields.append((name, text.removeprefix("\n")))
-            self.textarea = None
-
-
-def publish_form_data(response, form_id="w-editor-form"):
-    """The data a browser would post from the page's edit form: {name: [values]}."""
-    parser = FormParser(form_id)
-    parser.feed(response.content.decode())
-    data = {}
-    for name, value in parser.fields:
-        data.setdefault(name, []).append(value)
-    assert "csrfmiddlewaretoken" in data, "edit form not found"
-    return data
 
 
 def listed(response):
