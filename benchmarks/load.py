@@ -58,6 +58,7 @@ def main():
             ],
             check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         with open(prefix + "_stats.csv", newline="") as stats:
             rows = list(csv.DictReader(stats))
@@ -81,6 +82,8 @@ def main():
             f"{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}{errors:>6}{row['Failure Count']:>8}"
         )
     print("(times in ms; 'failed' counts every failure, server errors included)")
+    for row in sorted(failed, key=lambda row: -int(row["Occurrences"]))[:8]:
+        print(f"  {row['Occurrences']:>6} × {row['Method']} {row['Name']}: {row['Error'][:90]}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ MAP_PAGES = ["/trouver/", "/auvergne-rhone-alpes/"]
 DEPARTEMENTS = ["01", "13", "29", "33", "35", "42", "44", "59", "67", "69", "75", "974"]
 REGIONS = ["11", "24", "53", "75", "76", "84", "93"]
 KINDS = ["household", "group", "resident", "resource"]
-TENURES = ["ownership", "cooperative", "rental", "social_rental", "solidarity_lease"]
+TENURES = ["ownership", "cooperative", "rental", "solidarity_lease"]
 COMMUNES = ["42218", "69123", "75056", "35238", "33063", "31555", "44109", "67482"]
 WORDS = ["jardin", "enfants", "coopérative", "écologie", "partage", "vélo", "retraite"]
 PREFIXES = ["Sai", "Lyo", "Mar", "Ren", "Bor", "Nan", "Lil", "Tou", "Gre", "Mon"]
@@ -24,8 +24,9 @@ FICHE_RE = re.compile(r'href="(/futurs-voisins/fiches/[0-9a-f-]{36}/[^"]*)"')
 FICHES = []  # filled from the first pages the users read
 
 
-def criteria():
-    """Random search criteria, as a visitor ticks them."""
+def criteria(pages=True):
+    """Random search criteria, as a visitor ticks them (a later page of results too,
+    unless `pages` is false: the API refuses a page past the last one)."""
     params = {}
     choice = random.random()
     if choice < 0.3:
@@ -41,7 +42,7 @@ def criteria():
         params["tenure"] = random.choice(TENURES)
     if random.random() < 0.1:
         params["q"] = random.choice(WORDS)
-    if random.random() < 0.2:
+    if pages and random.random() < 0.2:
         params["page"] = random.randint(2, 5)
     return params
 
@@ -68,7 +69,7 @@ class Visitor(HttpUser):
 
     @task(2)
     def geojson(self):
-        params = criteria() | {"page_size": 200}
+        params = criteria(pages=False) | {"page_size": 200}
         self.client.get(
             "/futurs-voisins/api/v1/profiles.geojson", params=params, name="API (GeoJSON)"
         )
