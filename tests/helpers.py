@@ -1,13 +1,15 @@
 """Helpers of the tests that are not data: the links of an email, the admin's URLs, and a
-scan of every table for leftover personal data, a browser's proof of confirmed senders."""
+scan of every table for leftover personal data, a browser's proof of confirmed senders, a
+message written to a household, and what a browser would post from a form."""
 
 import re
 from html.parser import HTMLParser
 
 from django.apps import apps
 from django.db import connection, models
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from profiles_module.contact.forms import ContactForm
 from profiles_module.contact.views import PROOF_COOKIE, proof_value
 from profiles_module.models.contact import hash_address
 
@@ -69,6 +71,20 @@ def path_of(url):
 
 def confirm_link(message):
     return next(path_of(url) for url in links(message) if "/confirmer/" in url)
+
+
+def write_to(client, sender, sender_name, recipient, text):
+    """`client` writes to the household `recipient` from a confirmed address."""
+    prove_senders(client, sender)
+    data = {
+        "sender_name": sender_name,
+        "sender_address": sender,
+        "message": text,
+        "website": "",
+        "form_token": ContactForm(profile=recipient).initial["form_token"],
+    }
+    url = reverse("profiles_module:contact", args=[recipient.uid])
+    assert client.post(url, data).status_code == 302
 
 
 def prove_senders(client, *addresses):

@@ -11,15 +11,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.urls import reverse
 from django.utils import timezone
 
 from profiles_module import schedule
-from profiles_module.contact.forms import ContactForm
 from profiles_module.models import AbuseReport, AccessToken, ContactMessage, Profile
 from profiles_module.publication import lifecycle
 from tests.factories import make_profile, manage_link
-from tests.helpers import assert_no_trace, links, path_of, prove_senders
+from tests.helpers import assert_no_trace, links, path_of, write_to
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +31,6 @@ FROM_STAYING = "Bonjour Maëlle, Octavien ici, toujours partant pour Firminy."
 REPORT = "Ce visiteur insiste lourdement, merci de vérifier."
 
 
-def write(client, sender, sender_name, recipient, text):
-    prove_senders(client, sender)
-    data = {
-        "sender_name": sender_name,
-        "sender_address": sender,
-        "message": text,
-        "website": "",
-        "form_token": ContactForm(profile=recipient).initial["form_token"],
-    }
-    url = reverse("profiles_module:contact", args=[recipient.uid])
-    assert client.post(url, data).status_code == 302
-
-
 def report_last_message(client, recipient, comment):
     received = [message for message in mail.outbox if recipient.email in message.to]
     report_url = next(url for url in links(received[-1]) if "/contact/signaler/" in url)
@@ -56,10 +41,10 @@ def test_two_years_later_no_personal_value_outlives_its_retention(client, settin
     settings.PROFILES_CONTACT_FORM_MIN_SECONDS = 0
     leaving = make_profile(public_name="Maëlle", email=LEAVING)
     staying = make_profile(public_name="Octavien", email=STAYING, commune="75056")
-    write(client, VISITOR, "Sacha Visiteur", leaving, TO_LEAVING)
+    write_to(client, VISITOR, "Sacha Visiteur", leaving, TO_LEAVING)
     report_last_message(client, leaving, REPORT)
-    write(client, LEAVING, "Maëlle Durand", staying, FROM_LEAVING)
-    write(client, STAYING, "Octavien Martin", leaving, FROM_STAYING)
+    write_to(client, LEAVING, "Maëlle Durand", staying, FROM_LEAVING)
+    write_to(client, STAYING, "Octavien Martin", leaving, FROM_STAYING)
     lifecycle.request_email_change(staying, NEW_ADDRESS)
     assert AbuseReport.objects.filter(comment=REPORT).exists()
     assert AccessToken.objects.filter(new_email=NEW_ADDRESS).exists()
@@ -88,7 +73,7 @@ def test_two_years_later_no_personal_value_outlives_its_retention(client, settin
 def test_within_a_year_the_sender_is_kept_for_blocks_and_reports(client, settings):
     settings.PROFILES_CONTACT_FORM_MIN_SECONDS = 0
     recipient = make_profile(public_name="Maëlle", email=LEAVING)
-    write(client, VISITOR, "Sacha Visiteur", recipient, TO_LEAVING)
+    write_to(client, VISITOR, "Sacha Visiteur", recipient, TO_LEAVING)
     report_last_message(client, recipient, REPORT)
     written = ContactMessage.objects.get().created_at
 
@@ -111,7 +96,7 @@ def test_retention_periods_follow_the_settings(client, settings):
     settings.PROFILES_CONTACT_SENDER_DAYS = 90
     settings.PROFILES_ABUSE_REPORT_COMMENT_DAYS = 60
     recipient = make_profile(public_name="Maëlle", email=LEAVING)
-    write(client, VISITOR, "Sacha Visiteur", recipient, TO_LEAVING)
+    write_to(client, VISITOR, "Sacha Visiteur", recipient, TO_LEAVING)
     report_last_message(client, recipient, REPORT)
     written = ContactMessage.objects.get().created_at
 

@@ -3,13 +3,11 @@ the messages it wrote and received lose their text, and its address and name as 
 sender are gone, in every table; who wrote when, and where, stays for the statistics."""
 
 import pytest
-from django.urls import reverse
 
-from profiles_module.contact.forms import ContactForm
 from profiles_module.models import ContactMessage
 from profiles_module.publication import lifecycle
 from tests.factories import make_profile
-from tests.helpers import assert_no_trace, prove_senders
+from tests.helpers import assert_no_trace, write_to
 
 LEAVING = "maelle@example.org"
 STAYING = "octavien@example.org"
@@ -19,25 +17,12 @@ FROM_LEAVING = "Bonjour Octavien, nous cherchons vers Saint-Étienne nous aussi.
 pytestmark = pytest.mark.django_db
 
 
-def write(client, sender, sender_name, recipient, text):
-    prove_senders(client, sender)
-    data = {
-        "sender_name": sender_name,
-        "sender_address": sender,
-        "message": text,
-        "website": "",
-        "form_token": ContactForm(profile=recipient).initial["form_token"],
-    }
-    url = reverse("profiles_module:contact", args=[recipient.uid])
-    assert client.post(url, data).status_code == 302
-
-
 def test_a_deleted_household_leaves_no_address_name_or_words(client, settings):
     settings.PROFILES_CONTACT_FORM_MIN_SECONDS = 0
     leaving = make_profile(public_name="Maëlle", email=LEAVING)
     staying = make_profile(public_name="Octavien", email=STAYING, commune="75056")
-    write(client, STAYING, "Octavien", leaving, TO_LEAVING)
-    write(client, LEAVING, "Maëlle Durand", staying, FROM_LEAVING)
+    write_to(client, STAYING, "Octavien", leaving, TO_LEAVING)
+    write_to(client, LEAVING, "Maëlle Durand", staying, FROM_LEAVING)
     assert ContactMessage.objects.filter(body__in=[TO_LEAVING, FROM_LEAVING]).count() == 2
 
     lifecycle.erase(leaving, "owner")
