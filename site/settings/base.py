@@ -92,10 +92,14 @@ TEMPLATES = [
 
 # The embedded SQLite file lets a newcomer run the site with nothing installed;
 # production sets DATABASE_URL=postgres://…
+# Connections are kept for a minute: opening one per request (PostgreSQL forks a process
+# for each) costs every request. The health check reopens a connection the database
+# closed (a restart), so the site recovers by itself.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 
