@@ -27,6 +27,18 @@ PAYLOADS = [
 HOSTILE = " ".join(PAYLOADS)
 
 
+def fitting(model, field):
+    """As many payloads as the column holds, whole."""
+    limit = model._meta.get_field(field).max_length
+    if limit is None:
+        return HOSTILE
+    kept = []
+    for payload in PAYLOADS:
+        if len(" ".join([*kept, payload])) <= limit:
+            kept.append(payload)
+    return " ".join(kept)
+
+
 @pytest.fixture
 def hostile_site(live_site):
     """A fiche, a partner, an option and a map page whose texts are every payload."""
@@ -34,15 +46,17 @@ def hostile_site(live_site):
     option = ProfileOption.objects.filter(category="value").first()
     profile.values.add(option)
     Profile.objects.filter(pk=profile.pk).update(
-        public_name=HOSTILE[:80], presentation=HOSTILE, values_other=HOSTILE[:200]
+        public_name=fitting(Profile, "public_name"),
+        presentation=HOSTILE,
+        values_other=fitting(Profile, "values_other"),
     )
-    ProfileOption.objects.filter(pk=option.pk).update(label=HOSTILE[:100])
+    ProfileOption.objects.filter(pk=option.pk).update(label=fitting(ProfileOption, "label"))
     partner = make_partner()
-    Partner.objects.filter(pk=partner.pk).update(name=HOSTILE[:120])
+    Partner.objects.filter(pk=partner.pk).update(name=fitting(Partner, "name"))
     page = make_map_page()
     # Rich text holds what the editor stores: the typed payload as escaped text.
     MapPage.objects.filter(pk=page.pk).update(
-        title=HOSTILE[:255], introduction=f"<p>{escape(HOSTILE)}</p>"
+        title=fitting(MapPage, "title"), introduction=f"<p>{escape(HOSTILE)}</p>"
     )
     page.refresh_from_db()
     page.save_revision().publish()
