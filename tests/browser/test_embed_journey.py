@@ -59,16 +59,18 @@ def other_website():
 
 
 def wait_until_sized(page, frame_selector):
-    """Wait until embed.js has grown the frame past an inner scrollbar's height and its
-    height has stayed the same for a few animation frames."""
+    """Wait until embed.js has grown the frame past an inner scrollbar's height and the
+    frame has kept its place and size for a few animation frames (a frame above it that
+    navigates and is resized moves it down)."""
     page.wait_for_function(
         """selector => {
             const frame = document.querySelector(selector);
-            const height = frame.getBoundingClientRect().height;
-            const steady = height > 400 && height === frame._lastHeight;
+            const box = frame.getBoundingClientRect();
+            const where = `${box.top + window.scrollY}:${box.height}`;
+            const steady = box.height > 400 && where === frame._lastBox;
             frame._steadyFrames = steady ? (frame._steadyFrames || 0) + 1 : 0;
-            frame._lastHeight = height;
-            return frame._steadyFrames >= 5;
+            frame._lastBox = where;
+            return frame._steadyFrames >= 10;
         }""",
         arg=frame_selector,
         polling="raf",
@@ -122,7 +124,9 @@ def test_partner_site_embeds_the_map_and_the_form_and_another_site_cannot(
     # Publish through the frame: the browser sends no cookie to the frame's site (it is
     # a third-party cookie here), and the form still submits.
     formulaire = page.frame_locator("#formulaire")
-    # A click aimed while embed.js still grows the frame lands beside the radio.
+    # A click aimed while embed.js still resizes a frame lands beside the radio: the
+    # map's frame, above, has just navigated to a fiche and is being resized.
+    wait_until_sized(page, "#carte")
     wait_until_sized(page, "#formulaire")
     formulaire.get_by_label("Nom public").fill("Sacha")
     formulaire.get_by_label("couple", exact=True).check()
