@@ -62,6 +62,15 @@ DAY = 24 * HOUR
 # site's own forms send it). Each confirmation renews it for PROOF_DAYS; it holds the
 # last PROOF_MAX_ADDRESSES addresses confirmed in the browser (a family, an association).
 PROOF_COOKIE = "fv_contact_sender"
+
+
+def proof_cookie_name():
+    """The proof cookie's name, with the session cookie's __Host- prefix when the site
+    uses it (production): set only over HTTPS, for this host alone."""
+    prefix = "__Host-" if settings.SESSION_COOKIE_NAME.startswith("__Host-") else ""
+    return prefix + PROOF_COOKIE
+
+
 PROOF_SALT = "profiles_module.contact.sender_proof"
 PROOF_DAYS = 365
 PROOF_MAX_ADDRESSES = 10
@@ -143,7 +152,7 @@ def proven_hashes(request):
     cookie counts as none)."""
     try:
         value = signing.TimestampSigner(salt=PROOF_SALT).unsign(
-            request.COOKIES.get(PROOF_COOKIE, ""), max_age=timedelta(days=PROOF_DAYS)
+            request.COOKIES.get(proof_cookie_name(), ""), max_age=timedelta(days=PROOF_DAYS)
         )
     except signing.BadSignature:
         return []
@@ -160,7 +169,7 @@ def remember_sender(request, response, sender_email):
     digest = hash_address(sender_email)
     hashes = [digest] + [other for other in proven_hashes(request) if other != digest]
     response.set_cookie(
-        PROOF_COOKIE,
+        proof_cookie_name(),
         proof_value(hashes),
         max_age=PROOF_DAYS * DAY,
         secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,

@@ -78,8 +78,10 @@ def embed_snippets(partner, request):
             url = "/" + url.split("/", 3)[3]
         src = f"{base}/{embed_prefix(partner)}{url.lstrip('/')}"
         html = format_html(
-            '<iframe src="{}" title="{}" data-futurs-voisins '
-            'style="width:100%;min-height:40rem;border:0" loading="lazy"></iframe>\n'
+            # Sized by attributes, not a style attribute, so that it fits pages whose
+            # Content-Security-Policy refuses inline styles; embed.js does the rest.
+            '<iframe src="{}" title="{}" data-futurs-voisins width="100%" height="640" '
+            'loading="lazy"></iframe>\n'
             '<script src="{}" async></script>',
             src,
             page.title,

@@ -15,9 +15,12 @@ the partner (territory, attribution) with the site's normal layout.
 
 import re
 
+from django.conf import settings
 from django.http import Http404
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
+from django.utils.csp import CSP, build_policy
 from wagtail.models import Site
 
 from profiles_module.common.sites import default_site
@@ -81,8 +84,12 @@ def national_url(request):
     return f"{site.root_url}/" if site is not None and site.pk != partner.site_id else ""
 
 
-def frame_ancestors(partner):
-    return "frame-ancestors " + (" ".join(partner.origins) or "'none'")
+def content_security_policy(request, partner):
+    """The site's policy (SECURE_CSP, with this request's nonce), where only the partner's
+    declared origins may frame the page, and this site itself (its integration preview)."""
+    policy = dict(getattr(settings, "SECURE_CSP", None) or {})
+    policy["frame-ancestors"] = [CSP.SELF, *partner.origins]
+    return build_policy(policy, get_nonce(request))
 
 
 class EmbedMiddleware:
@@ -117,7 +124,7 @@ class EmbedMiddleware:
         # cannot list origins, and CSP frame-ancestors takes precedence anyway).
         if "X-Frame-Options" in response:
             del response["X-Frame-Options"]
-        response["Content-Security-Policy"] = frame_ancestors(partner)
+        response["Content-Security-Policy"] = content_security_policy(request, partner)
         return response
 
     @staticmethod

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 SITE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Permissions-Policy, and the admin's own Content-Security-Policy (home/security.py).
+    "home.security.SecurityHeadersMiddleware",
     # Before anything reads the path: /integration/<partner>/… (profiles_module/embed.py).
     "profiles_module.partners.embed.EmbedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +85,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -233,7 +238,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 
-# wagtailgeowidget: OpenStreetMap tiles, France by default.
+# wagtailgeowidget: OpenStreetMap tiles, France by default. The public maps use the same
+# tile server (profiles_module/common/leaflet.py), the only outside host a page calls.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+GEO_WIDGET_LEAFLET_TILE_LAYER = MAP_TILE_URL
 GEO_WIDGET_DEFAULT_LOCATION = {"lat": 46.6, "lng": 2.5}
 GEO_WIDGET_ZOOM = 6
 
@@ -242,3 +250,36 @@ GEO_WIDGET_ZOOM = 6
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "home.rich_text.TolerantDraftailRichTextArea"},
 }
+
+
+def tile_source(url):
+    """The Content-Security-Policy source of a Leaflet tile URL: its scheme and host, with
+    Leaflet's {s} subdomain placeholder as a wildcard."""
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
+
+
+# What a page may load and run: only this site's files, scripts and styles; the few inline
+# <style> elements carry the request's nonce; images also from the tile server. An
+# embedded page replaces frame-ancestors with its partner's origins
+# (profiles_module/partners/embed.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", tile_source(MAP_TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+# Only the origin leaves for other sites: OpenStreetMap's tile policy asks for a Referer,
+# and the path of a search holds the visitor's criteria.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# The browser features no page uses, refused for the page and every frame in it.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)

@@ -1,9 +1,12 @@
 """Production: every secret comes from the environment; HTTPS everywhere.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), EMAIL_PROVIDER.
+Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CACHE_URL (Redis),
+EMAIL_PROVIDER. `make prod` (scripts/serve-production) runs them all on one machine.
 """
 
 import os
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
@@ -23,9 +26,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix makes the browser refuse these cookies unless they are Secure, for
+# the whole site and set by this very host: a sibling subdomain cannot plant or shadow
+# them. The contact form's proof cookie follows the session cookie's prefix.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Several processes serve the site: the rate limits, the partners' settings and the
+# cached map extents must be the same in all of them, so the cache is shared (Redis).
+if not CACHE_URL.startswith(("redis://", "rediss://")):  # noqa: F405
+    raise ImproperlyConfigured(
+        "CACHE_URL=redis://host:6379/0 is required in production: a per-process cache "
+        "would give each worker its own rate limits and partner settings."
+    )
+
+# Static files served by the app itself, compressed (gzip and Brotli) under hashed names
+# cached for a year, so no separate file server is needed behind the proxy.
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 
 STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 TASKS["default"]["BACKEND"] = os.environ.get(  # noqa: F405
     "TASK_BACKEND_PATH", "django_tasks_db.backend.DatabaseBackend"

@@ -5,6 +5,12 @@
   "use strict";
   var script = document.currentScript;
   var origin = new URL(script.src).origin;
+  // Styles set from a script, not in the copied HTML: a partner's CSP may refuse those.
+  var all = document.querySelectorAll("iframe[data-futurs-voisins]");
+  for (var j = 0; j < all.length; j++) {
+    all[j].style.border = "0";
+    all[j].style.width = "100%";
+  }
   window.addEventListener("message", function (event) {
     if (event.origin !== origin || !event.data || event.data.type !== "futurs-voisins:height") return;
     var frames = document.querySelectorAll("iframe[data-futurs-voisins]");
