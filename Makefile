@@ -12,7 +12,7 @@ DEMO_PROFILES ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format venv demo clean
+.PHONY: run prod test lint format venv demo clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3 --version)."; exit 1; }
@@ -32,6 +32,12 @@ run: demo
 	@printf '\nDemo ready: http://$(HOST):$(PORT)/  —  admin: http://$(HOST):$(PORT)/admin/\n\n'
 	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The demo as production serves it: gunicorn, PostgreSQL, Redis, the task worker
+# (scripts/serve-production; PROD_DATABASE_URL, PROD_CACHE_URL and PROD_PORT to change them).
+PROD_PORT ?= 8001
+prod: venv
+	$(BIN)/python scripts/serve-production --host $(HOST) --port $(PROD_PORT) --demo-profiles $(DEMO_PROFILES)
+
 test: venv
 	bash scripts/run-tests
 
@@ -45,4 +51,4 @@ format: venv
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media .test-media
+	rm -rf $(VENV) db.sqlite3 media .test-media .prod

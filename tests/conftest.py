@@ -1,3 +1,6 @@
+import importlib
+import sys
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -53,3 +56,19 @@ def partner():
 @pytest.fixture
 def superuser():
     return get_user_model().objects.create_superuser("root", "root@example.net", "pw")
+
+
+@pytest.fixture
+def production_settings(monkeypatch):
+    """settings.production, imported afresh with the environment of the test (with a base
+    of its own: production changes some of base's dicts in place)."""
+    import settings
+
+    monkeypatch.setenv("SECRET_KEY", "tests-only-production-import")
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/9")
+    for name in ("base", "production"):
+        monkeypatch.delitem(sys.modules, f"settings.{name}", raising=False)
+        monkeypatch.delattr(settings, name, raising=False)
+    yield lambda: importlib.import_module("settings.production")
+    sys.modules.pop("settings.production", None)
+    sys.modules.pop("settings.base", None)

@@ -1,29 +1,11 @@
 """The visitor's address for the per-IP limits: X-Forwarded-For only from trusted proxies."""
 
-import importlib
 import logging
-import sys
 
-import pytest
 from django.test import override_settings
 
 from profiles_module.common import ratelimit
 from profiles_module.common.ratelimit import client_ip
-
-
-@pytest.fixture
-def production_settings(monkeypatch):
-    """settings.production, imported afresh with the environment of the test (with a base
-    of its own: production changes some of base's dicts in place)."""
-    import settings
-
-    monkeypatch.setenv("SECRET_KEY", "tests-only-production-import")
-    for name in ("base", "production"):
-        monkeypatch.delitem(sys.modules, f"settings.{name}", raising=False)
-        monkeypatch.delattr(settings, name, raising=False)
-    yield lambda: importlib.import_module("settings.production")
-    sys.modules.pop("settings.production", None)
-    sys.modules.pop("settings.base", None)
 
 
 def test_production_trusts_no_proxy_unless_told(production_settings, monkeypatch):
