@@ -18,6 +18,45 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_geography()
 
 
+@pytest.fixture(scope="session")
+def geography_rows(django_db_setup, django_db_blocker):
+    """The reference geography's rows, read once from the database django_db_setup
+    loaded it into: (table, columns, rows) of régions, départements and communes."""
+    from profiles_module.models import Commune, Departement, Region
+
+    with django_db_blocker.unblock():
+        tables = []
+        for model in (Region, Departement, Commune):
+            columns = [field.column for field in model._meta.concrete_fields]
+            tables.append((model._meta.db_table, columns, list(model.objects.values_list())))
+        return tables
+
+
+@pytest.fixture
+def geography(transactional_db, geography_rows):
+    """Make sure the reference geography is in the database.
+
+    django_db_setup loads it once per session, but live-server tests (and the others
+    that commit) are transactional: the database is emptied after each of them, geography included.
+    The rows read once are inserted again in plain SQL (a few tenths of a second, where
+    load_geography() reads the data files and builds some 35,000 model instances).
+    """
+    from django.db import connection
+
+    from profiles_module.models import Commune
+
+    if Commune.objects.exists():
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, columns, rows in geography_rows:
+            names = ", ".join(quote(column) for column in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            # Table and column names come from the models, quoted; the values are parameters.
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits count in the cache: every test starts from zero."""

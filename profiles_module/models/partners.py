@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -250,8 +250,10 @@ def cached_partners():
 
 
 def forget_partners(**kwargs):
-
+    """Clear the cached partners now, and again once the change is committed: a process
+    that reads them between the two would otherwise cache the old rows for an hour."""
     cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
 def editor_territory(user):
