@@ -142,24 +142,31 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Errors go to stderr with their traceback (gunicorn, systemd or the container keep it)
-# and, when ADMINS is set ("Name <address>,…"), by email to those addresses; with ADMINS
-# empty Django's AdminEmailHandler sends nothing. Both leave out the tokens of link URLs,
-# and the emails the request itself (settings/error_reports.py).
+# Logs go to stderr (gunicorn, systemd or the container keep them), as plain lines or one
+# JSON object per line (LOG_FORMAT=json, production's default), errors with their
+# traceback; with ADMINS set ("Name <address>,…"), errors are also mailed to those
+# addresses (with ADMINS empty Django's AdminEmailHandler sends nothing). Neither holds a
+# link's token or an email address, and the emails leave out the request itself
+# (settings/error_reports.py).
 ADMINS = env_list("ADMINS")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_tokens": {"()": "settings.error_reports.RedactTokens"}},
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "plain": {
+            "()": "settings.error_reports.RedactingFormatter",
+            "format": "{asctime} {levelname} {name}: {message}",
+            "style": "{",
+        },
+        "json": {"()": "settings.error_reports.JsonFormatter"},
     },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
-            "formatter": "plain",
-            "filters": ["redact_tokens"],
+            "formatter": LOG_FORMAT,
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
@@ -168,8 +175,9 @@ LOGGING = {
             "reporter_class": "settings.error_reports.RequestlessReporter",
         },
     },
-    "root": {"handlers": ["stderr", "mail_admins"], "level": "WARNING"},
-    # Django's own default handlers on "django" print only with DEBUG and would mail twice.
+    "root": {"handlers": ["stderr", "mail_admins"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own default handlers on "django" print only with DEBUG and would mail twice;
+    # its INFO lines are one per request in development.
     "loggers": {"django": {"handlers": [], "level": "WARNING", "propagate": True}},
 }
 

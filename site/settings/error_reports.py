@@ -1,12 +1,16 @@
-"""What the error logs and the admins' error emails may contain.
+"""What the logs and the admins' error emails may contain, and the form of the logs.
 
 Link URLs carry secrets (a fiche's management or confirmation token, a signed contact
 token) and requests carry what visitors typed (email, phone, address) and their session
-cookie: none of it may reach a log file or a mailbox.
+cookie: none of it may reach a log file or a mailbox. A database error can quote a value
+(PostgreSQL's "Key (email)=(…) already exists"), so whole log lines, tracebacks
+included, are redacted, not only their messages.
 """
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 from django.views.debug import ExceptionReporter
 
@@ -15,8 +19,13 @@ from django.views.debug import ExceptionReporter
 SECRET_SEGMENT = re.compile(r"(?<=/)[-\w:.=]{32,}(?=/|\?|$)")
 
 
+# An email address, matched from the start of a run of address characters only, so that
+# a long run without "@" is read once (linear time, whatever the line).
+EMAIL_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++")
+
+
 def redact(text):
-    return SECRET_SEGMENT.sub("[…]", text)
+    return EMAIL_ADDRESS.sub("[adresse]", SECRET_SEGMENT.sub("[…]", text))
 
 
 class RedactTokens(logging.Filter):
@@ -30,6 +39,31 @@ class RedactTokens(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Plain lines ("time LEVEL logger: message", then the traceback), redacted."""
+
+    def format(self, record):
+        return redact(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, redacted: time (UTC), level, logger, message, and the
+    traceback and the response status when the record has them. For log collectors."""
+
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        if getattr(record, "status_code", None):
+            entry["status"] = record.status_code
+        if record.exc_info:
+            entry["traceback"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
 
 
 class RequestlessReporter(ExceptionReporter):

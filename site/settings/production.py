@@ -40,6 +40,9 @@ if not CACHE_URL.startswith(("redis://", "rediss://")):  # noqa: F405
         "would give each worker its own rate limits and partner settings."
     )
 
+# One JSON object per line, for the log collector (LOG_FORMAT=plain for plain lines).
+LOGGING["handlers"]["stderr"]["formatter"] = os.environ.get("LOG_FORMAT", "json")  # noqa: F405
+
 # Static files served by the app itself, compressed (gzip and Brotli) under hashed names
 # cached for a year, so no separate file server is needed behind the proxy.
 MIDDLEWARE.insert(  # noqa: F405
