@@ -119,7 +119,7 @@ def test_write_to_a_household_confirm_and_relay_on_a_phone(mobile_page, live_sit
 
     # From the map page's list of results (its markers are fetched: checked as well).
     page.goto(live_site + map_page.url)
-    page.wait_for_function("document.querySelector('[data-fv-map]').dataset.count === '1'")
+    page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '1'")
     sources.snapshot()
     with page.expect_navigation():
         page.locator(".fv-card__name").get_by_role("link", name="Camille").click()

@@ -13,8 +13,10 @@ CELL_NAME = re.compile(r"^\d+ fiches? — zoomer$")
 
 def shown_bounds(page):
     """(west, south, east, north) the map shows once its profiles are drawn."""
-    page.wait_for_function("document.querySelector('[data-fv-map]').dataset.bounds")
-    page.wait_for_function("!document.querySelector('[data-fv-map]').hasAttribute('aria-busy')")
+    page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.bounds")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-fv-map]').hasAttribute('aria-busy')"
+    )
     value = page.locator("[data-fv-map]").get_attribute("data-bounds")
     return tuple(float(v) for v in value.split(","))
 

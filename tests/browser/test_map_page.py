@@ -23,7 +23,7 @@ def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site)
     make_profile(public_name="Lyonnais", commune="69123", tenure="cooperative")
 
     page.goto(live_site + map_page.url)
-    page.wait_for_function("document.querySelector('[data-fv-map]').dataset.count === '5'")
+    page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '5'")
     page.select_option("#id_departement", "42")
     page.get_by_label("coopérative d'habitants").check()
     with page.expect_navigation():
@@ -37,7 +37,9 @@ def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site)
     assert listed == ["Montse", "Romane", "Stéphane"]
 
     # The map fits the results, then shows one marker per listed profile.
-    page.wait_for_function("document.querySelector('[data-fv-map]').dataset.mode === 'points'")
+    page.wait_for_function(
+        "() => document.querySelector('[data-fv-map]').dataset.mode === 'points'"
+    )
     markers = page.locator(".leaflet-marker-icon[title]")
     markers.first.wait_for()
     assert sorted(markers.evaluate_all("els => els.map(e => e.title)")) == listed
