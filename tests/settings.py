@@ -18,3 +18,6 @@ STORAGES = {
 }
 # Templates of the tests only (a second host base template, see test_profile_page.py).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+# A second alias on the same test database, as a read replica would be: the replica's
+# tests turn PROFILES_READ_REPLICA on and see which alias each query went to.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -12,6 +12,7 @@ from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from profiles_module.common.fields import ChoiceListField
 from profiles_module.common.leaflet import LocalLeafletPanel
+from profiles_module.common.replica import replica_reads
 
 from .geography import Departement, Region
 from .profiles import ProfileKind
@@ -128,6 +129,15 @@ class MapPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(search_context(request, page=self))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # The search shows published fiches only: a read replica may answer it. Rendered
+        # inside the block, where the template's lazy querysets are read.
+        with replica_reads():
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
 
 
 class PublishPage(Page):

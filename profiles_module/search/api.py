@@ -18,6 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 
+from profiles_module.common.replica import replica_reads
 from profiles_module.common.validators import whole_number
 from profiles_module.conf import app_settings
 from profiles_module.models import MapPage, Profile, ProfileOption
@@ -128,7 +129,9 @@ def public_api(view):
             response["Allow"] = "GET, HEAD"
         else:
             try:
-                response = view(request, *args, **kwargs)
+                # Published fiches only: a read replica may answer.
+                with replica_reads():
+                    response = view(request, *args, **kwargs)
             except BadRequest as error:
                 response = JsonResponse({"errors": error.errors}, status=400)
             except Exception as error:

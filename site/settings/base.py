@@ -108,6 +108,17 @@ DATABASES = {
     )
 }
 
+# A read replica (PostgreSQL streaming replication) for the public search and the API,
+# which show published fiches only; every other read and every write stays on the primary.
+DATABASE_ROUTERS = ["profiles_module.common.replica.ReplicaRouter"]
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    PROFILES_READ_REPLICA = "replica"
+
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
