@@ -220,7 +220,7 @@ def mailers_from_env():
                     "port": int(os.environ.get("EMAIL_PORT", "587")),
                     "username": os.environ.get("EMAIL_HOST_USER", ""),
                     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                    "use_tls": True,
+                    "use_tls": os.environ.get("EMAIL_USE_TLS", "true") == "true",
                 },
             }
         }
