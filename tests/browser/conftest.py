@@ -31,6 +31,42 @@ DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 MOBILE_VIEWPORT = {"width": 390, "height": 844}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_sqlite():
+    """On SQLite, every thread of Django's live server shares the test's one in-memory
+    connection: two requests at once (a page and its frames, a page and its fetches)
+    interleave on it and fail at random. There the server still accepts connections in
+    threads (a browser keeps idle ones open) but runs the site for one request at a time."""
+    import threading
+
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    lock = threading.Lock()
+
+    class OneAtATime(threaded):
+        def set_app(self, application):
+            def serialized(environ, start_response):
+                with lock:
+                    response = application(environ, start_response)
+                    try:
+                        body = b"".join(response)
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+                return [body]
+
+            super().set_app(serialized)
+
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session: Debian's, never a Playwright download."""
