@@ -96,9 +96,9 @@ def prove_senders(client, *addresses):
 class FormParser(HTMLParser):
     """Collects what a browser would submit from one form (<template> content excluded)."""
 
-    def __init__(self, form_id):
+    def __init__(self, form_id=None, form_action=None):
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.form_id, self.form_action = form_id, form_action
         self.in_form = False
         self.template_depth = 0
         self.fields = []  # (name, value) pairs, in document order
@@ -108,7 +108,10 @@ class FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
+        if tag == "form" and (
+            (self.form_id is not None and attrs.get("id") == self.form_id)
+            or (self.form_action is not None and attrs.get("action") == self.form_action)
+        ):
             self.in_form = True
         if tag == "template":
             self.template_depth += 1
@@ -159,9 +162,10 @@ class FormParser(HTMLParser):
             self.textarea = None
 
 
-def admin_form_data(response, form_id="w-editor-form"):
-    """The data a browser would post from the page's edit form: {name: [values]}."""
-    parser = FormParser(form_id)
+def admin_form_data(response, form_id="w-editor-form", form_action=None):
+    """The data a browser would post from the page's edit form (or the form posting to
+    `form_action`): {name: [values]}."""
+    parser = FormParser(None if form_action else form_id, form_action)
     parser.feed(response.content.decode())
     data = {}
     for name, value in parser.fields:
