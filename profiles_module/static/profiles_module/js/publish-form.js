@@ -1,14 +1,8 @@
-/* The publication and edit forms: after a refused submission, move the focus to the
- * summary of the errors, so that a screen reader reads it and a keyboard starts there;
- * and show one wished sector at a time, the next ones on demand. Without this script
- * every sector stays visible and the browser keeps the focus where it was. */
+/* The publication and edit forms: show one wished sector at a time, the next ones on
+ * demand. Without this script every sector stays visible. (form-errors.js moves the
+ * focus to the errors after a refused submission.) */
 (function () {
   "use strict";
-
-  var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  }
 
   var container = document.querySelector("[data-fv-sectors]");
   if (!container) return;
