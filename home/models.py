@@ -6,23 +6,31 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from profiles_module.blocks import ContactRelayBlock
-from profiles_module.models import Partner, Profile
+from profiles_module.blocks import ContactRelayBlock, ProfileCountBlock
+from profiles_module.models import Partner
 
 
 class HomePage(Page):
     """The host site's home page: what Futurs voisins is, and how many households use it."""
 
     introduction = RichTextField(_("introduction"), blank=True)
+    body = StreamField(
+        [
+            ("count", ProfileCountBlock()),
+            ("paragraph", blocks.RichTextBlock(label=_("Paragraph"))),
+        ],
+        blank=True,
+        verbose_name=_("body"),
+        help_text=_("Shown under the introduction: counts of profiles, paragraphs."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
 
     class Meta:
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["published_profiles"] = Profile.objects.public().count()
         # Each partner's embedded pages, previewed in a mock of its website (home/views.py).
         context["partners"] = Partner.objects.only("name", "slug")
         return context
@@ -35,6 +43,7 @@ class ContentPage(Page):
         [
             ("paragraph", blocks.RichTextBlock(label=_("Paragraph"))),
             ("contact", ContactRelayBlock()),
+            ("count", ProfileCountBlock()),
         ],
         blank=True,
         verbose_name=_("body"),

@@ -5,5 +5,6 @@ DECONSTRUCT_ALIASES next to each block), so it must keep importing.
 """
 
 from profiles_module.contact.blocks import ContactRelayBlock
+from profiles_module.stats.blocks import ProfileCountBlock
 
-__all__ = ["ContactRelayBlock"]
+__all__ = ["ContactRelayBlock", "ProfileCountBlock"]

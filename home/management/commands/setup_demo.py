@@ -96,6 +96,21 @@ CONTACT_PAGE_SLUG = "contacter-l-equipe"
 COORDINATION_ADDRESS = "coordination@example.org"
 
 
+def add_counts(home):
+    """The home page's figures: France, and the demo partner's région (ProfileCountBlock),
+    each with a link to its map page; added once, kept if an editor changed them."""
+    home = HomePage.objects.get(pk=home.pk)
+    if home.body:
+        return
+    national = MapPage.objects.filter(slug="trouver").first()
+    regional = MapPage.objects.filter(regions__code="84").first()
+    home.body = [
+        ("count", {"map_page": national}),
+        ("count", {"regions": ["84"], "place": "en Auvergne-Rhône-Alpes", "map_page": regional}),
+    ]
+    home.save_revision().publish()
+
+
 def create_contact_page(home):
     """The "Contacter l'équipe" page: a ContactRelayBlock to a fixed address (never shown
     on the site), under the home page and in its menu; created once."""
@@ -291,6 +306,7 @@ class Command(BaseCommand):
         configure_site(host, port)
         if home:
             create_map_pages(home)
+            add_counts(home)
             create_publish_page(home)
             create_contact_page(home)
             create_legal_pages(home)

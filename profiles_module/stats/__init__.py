@@ -1,0 +1,1 @@
+"""Public figures about the fiches, for the network's advocacy: counts, never people."""
