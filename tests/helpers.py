@@ -172,3 +172,13 @@ def admin_form_data(response, form_id="w-editor-form", form_action=None):
         data.setdefault(name, []).append(value)
     assert "csrfmiddlewaretoken" in data, "edit form not found"
     return data
+
+
+def postgres_url(name=None):
+    """The URL of database `name` (the test database by default) on the tests' PostgreSQL
+    server, for another process."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+    return f"{server}/{name or database['NAME']}"

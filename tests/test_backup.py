@@ -16,7 +16,7 @@ from django.db import connection
 from psycopg import sql
 
 from tests.factories import make_profile
-from tests.helpers import write_to
+from tests.helpers import postgres_url, write_to
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,14 +42,12 @@ def empty_database(tmp_path):
     if connection.vendor == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    database = connection.settings_dict
-    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
     name = sql.Identifier("fv_restore_test")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+    with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    yield f"{server}/fv_restore_test"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+    yield postgres_url("fv_restore_test")
+    with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.test import override_settings
 
-from tests.helpers import admin_form_data
+from tests.helpers import admin_form_data, postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -43,12 +42,10 @@ def redis_cache():
 def start_watcher(cache_url):
     """Another process of the site, on the test database and `cache_url` (or its own
     local-memory cache when empty)."""
-    database = settings.DATABASES["default"]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}",
+        "DATABASE_URL": postgres_url(),
         "CACHE_URL": cache_url,
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
     }

@@ -24,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from profiles_module.contact.views import Recipient, relay
 from profiles_module.models import ContactMessage, OutgoingEmail, Profile
 from profiles_module.publication.emails import queue_email, retry_due
+from tests.helpers import postgres_url
 from tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -108,12 +109,10 @@ def test_a_worker_killed_mid_batch_loses_nothing(
 ):
     provider = SmtpSink(delay=0.02)
     provider.start()
-    database = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "settings.dev",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:"
-        f"{database['PORT']}/{database['NAME']}",
+        "DATABASE_URL": postgres_url(),
         "TASK_BACKEND": "database",
         "EMAIL_PROVIDER": "smtp",
         "EMAIL_HOST": "127.0.0.1",
