@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from wagtail.models import Locale
 
 from profiles_module.models import Partner
 from profiles_module.partners.admin import embed_snippets
@@ -15,5 +16,5 @@ def partner_preview(request, slug):
     return TemplateResponse(
         request,
         "home/partner_preview.html",
-        {"partner": partner, "snippets": embed_snippets(partner, request)},
+        {"partner": partner, "snippets": embed_snippets(partner, request, Locale.get_active())},
     )

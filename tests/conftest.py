@@ -2,8 +2,10 @@ import importlib
 import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 from wagtail.models import Site
 
 from profiles_module.geography.loader import load_geography
@@ -55,6 +57,15 @@ def geography(transactional_db, geography_rows):
             # Table and column names come from the models, quoted; the values are parameters.
             sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, rows)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language, as a new process does: a request under
+    /en/ leaves English active in the thread after it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """The legal pages of the current site, for the footers."""
 
 from django import template
-from wagtail.models import Site
+from django.urls import get_script_prefix, set_script_prefix
+from wagtail.models import Locale, Site
 
 from home.models import LegalPage
 
@@ -16,17 +17,28 @@ def current_site(context):
 
 @register.simple_tag(takes_context=True)
 def legal_pages(context):
-    """The site's published legal pages, in the order of the page tree; on a site without
-    any (a partner's own site), those of the default site, which hosts the service."""
+    """The site's published legal pages in the page's language (in French where they are
+    not translated), in the order of the page tree; on a site without any (a partner's
+    own site), those of the default site, which hosts the service."""
     site = current_site(context)
     if site is None:
         return []
-    pages = LegalPage.objects.live().public().order_by("path")
-    own = list(pages.in_site(site))
+    own = in_language(site)
     if own or site.is_default_site:
         return own
     default = Site.objects.filter(is_default_site=True).first()
-    return list(pages.in_site(default)) if default is not None else []
+    return in_language(default) if default is not None else []
+
+
+def in_language(site):
+    """A site's legal pages in the active language's tree, else in the default one's."""
+    pages = LegalPage.objects.live().public().order_by("path")
+    for locale in (Locale.get_active(), Locale.get_default()):
+        root = site.root_page.get_translation_or_none(locale)
+        found = list(pages.descendant_of(root)) if root is not None else []
+        if found:
+            return found
+    return []
 
 
 @register.simple_tag(takes_context=True)
@@ -39,8 +51,12 @@ def national_legal_links(context):
     national = national() if callable(national) else national
     if site is None or not national:
         return [(page.title, page.full_url) for page in legal_pages(context)]
-    root = site.root_page.url_path
-    return [
-        (page.title, national.rstrip("/") + "/" + page.url_path.removeprefix(root))
-        for page in legal_pages(context)
-    ]
+    current = get_script_prefix()
+    set_script_prefix("/")  # the page's own path, without this request's embed prefix
+    try:
+        return [
+            (page.title, national.rstrip("/") + page.get_url_parts()[2])
+            for page in legal_pages(context)
+        ]
+    finally:
+        set_script_prefix(current)

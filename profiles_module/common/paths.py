@@ -6,6 +6,7 @@ import uuid
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 
 def profile_path(profile):
@@ -20,8 +21,9 @@ PATH_SLUG = "fv-profile-slug"
 
 
 @functools.lru_cache(maxsize=32)
-def profile_path_parts(script_prefix, urlconf):
-    """The profile page's path around its uid and slug, for this prefix and URLconf."""
+def profile_path_parts(script_prefix, urlconf, language):
+    """The profile page's path around its uid and slug, for this prefix, URLconf and
+    language (/en/… in English)."""
     path = reverse(
         "profiles_module:profile_detail",
         kwargs={"uid": PATH_UID, "slug": PATH_SLUG},
@@ -36,7 +38,7 @@ def profile_page_path(uid, name):
     """/…/fiches/<uid>/<slug>/: reverse() once, then text (a map or an API page holds up
     to a thousand profiles, and reverse() took as long as the rest of a result). Uids and
     slugs need no quoting, so the path is the one reverse() gives."""
-    before, middle, after = profile_path_parts(get_script_prefix(), get_urlconf())
+    before, middle, after = profile_path_parts(get_script_prefix(), get_urlconf(), get_language())
     return f"{before}{uid}{middle}{profile_slug(name)}{after}"
 
 

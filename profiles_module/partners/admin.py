@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel, TabbedInterface
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Locale, Page, WorkflowState
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from profiles_module.models import Departement, MapPage, Partner, Profile, PublishPage, Region
@@ -66,11 +66,19 @@ class EmbedCodePanel(Panel):
             return context
 
 
-def embed_snippets(partner, request):
-    """(page, HTML to copy) for each live page a partner can embed."""
+def embed_snippets(partner, request, locale=None):
+    """(page, HTML to copy) for each live page a partner can embed, in one language (the
+    site's default unless `locale` is given): the embedded pages have a language switch."""
     base = request.build_absolute_uri("/").rstrip("/")
     script = request.build_absolute_uri(static("profiles_module/js/embed.js"))
-    pages = Page.objects.live().public().type(MapPage, PublishPage).specific().order_by("path")
+    pages = (
+        Page.objects.live()
+        .public()
+        .type(MapPage, PublishPage)
+        .filter(locale=locale or Locale.get_default())
+        .specific()
+        .order_by("path")
+    )
     snippets = []
     for page in pages:
         url = page.get_url(request=request) or ""

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
+from django.utils import translation
 from django.utils.csp import CSP, build_policy
 from wagtail.models import Site
 
@@ -129,8 +130,12 @@ class EmbedMiddleware:
 
     @staticmethod
     def embeddable(path):
+        # /en/… resolves only in English: language prefixes (i18n_patterns) are matched
+        # against the active language, which LocaleMiddleware has not set yet.
+        language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
         try:
-            match = resolve(path)
+            with translation.override(language):
+                match = resolve(path)
         except Resolver404:
             return True  # Wagtail's catch-all 404, or the normal 404 page.
         return match.namespace in EMBEDDABLE_NAMESPACES or match.url_name in EMBEDDABLE_VIEWS

@@ -112,7 +112,7 @@ def cards(profiles, back, show_distance=False):
     kinds = project_kind_labels(ids) if ids else {}
     back_param = quote(back)  # As the urlencode filter.
     # As profile_page_path() and localtime() do for each, once for the page.
-    before, middle, after = profile_path_parts(get_script_prefix(), get_urlconf())
+    before, middle, after = profile_path_parts(get_script_prefix(), get_urlconf(), get_language())
     timezone = get_current_timezone()
     # Every text that recurs from card to card is translated once per page, not per card:
     # the translation machinery was a third of this function's time.

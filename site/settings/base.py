@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -250,7 +252,13 @@ TASKS = {
 WAGTAIL_SITE_NAME = "Futurs voisins"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_I18N_ENABLED = False
+# Pages exist in French and in English (URLs under /en/), each language a tree of its own
+# under the same Site; an editor translates a page from its "Translate" menu.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A page created in one language appears at once in the other (as an alias showing the
+# original until it is translated): a language switch never leads to a missing page.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 # The site must work offline and must not call third parties from the admin.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
