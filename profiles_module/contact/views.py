@@ -24,7 +24,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
@@ -284,16 +284,17 @@ def send_contact_message(
             status=Status.PENDING if verified else Status.AWAITING_VERIFICATION,
         )
         if not verified:
+            with translation.override(sender_language):  # its links too: /en/… in English
+                context = recipient.context() | {
+                    "sender_name": sender_name,
+                    "verify_url": recipient.root_url + verify_path(message),
+                    "verify_days": app_settings.CONTACT_VERIFY_DAYS,
+                }
             verify = store_email(
                 None,
                 VERIFY_TEMPLATE,
                 recipient=sender_email,
-                context=recipient.context()
-                | {
-                    "sender_name": sender_name,
-                    "verify_url": recipient.root_url + verify_path(message),
-                    "verify_days": app_settings.CONTACT_VERIFY_DAYS,
-                },
+                context=context,
                 language=sender_language,
                 now=now,
             )
@@ -327,12 +328,23 @@ def relay(message, recipient, *, sender_language, now=None):
     profile = recipient.profile
     sender_email = message.sender_email
     blocked = recipient.blocks(sender_email)
+    recipient_language = (profile and profile.language) or settings.LANGUAGE_CODE
+
+    def context(language, *, copy):
+        # Each email's links in its reader's language: /en/… for an English reader.
+        with translation.override(language):
+            found = recipient.context() | {
+                "sender_name": message.sender_name,
+                "body": message.body,
+                "sender_profile_url": sender_profile_url(sender_email, recipient),
+                "copy": copy,
+            }
+            if not copy:  # only the recipient may block the sender or report the message
+                found["block_url"] = recipient.root_url + action_path(message, "block_sender")
+                found["report_url"] = recipient.root_url + action_path(message, "report_abuse")
+        return found
+
     with transaction.atomic():
-        context = recipient.context() | {
-            "sender_name": message.sender_name,
-            "body": message.body,
-            "sender_profile_url": sender_profile_url(sender_email, recipient),
-        }
         to_recipient = None
         if not blocked:
             to_recipient = store_email(
@@ -340,13 +352,8 @@ def relay(message, recipient, *, sender_language, now=None):
                 EMAIL_TEMPLATE,
                 recipient=recipient.address,
                 reply_to=sender_email,
-                context=context
-                | {
-                    "copy": False,
-                    "block_url": recipient.root_url + action_path(message, "block_sender"),
-                    "report_url": recipient.root_url + action_path(message, "report_abuse"),
-                },
-                language=(profile and profile.language) or settings.LANGUAGE_CODE,
+                context=context(recipient_language, copy=False),
+                language=recipient_language,
                 now=now,
             )
         # The copy is not linked to the recipient's profile: it is the sender's email.
@@ -354,7 +361,7 @@ def relay(message, recipient, *, sender_language, now=None):
             None,
             EMAIL_TEMPLATE,
             recipient=sender_email,
-            context=context | {"copy": True},
+            context=context(sender_language, copy=True),
             language=sender_language,
             now=now,
         )

@@ -45,13 +45,16 @@ def link(profile, name, *args, query=""):
     """An absolute link of a profile's email. A fiche published in a partner's frame gets
     links into that partner's pages (its layout, its territory), whether the email is sent
     during the request or months later by the lifecycle: the script prefix of the moment
-    (an embedded request's) is replaced by the fiche's own."""
+    (an embedded request's) is replaced by the fiche's own, and the language of the
+    moment by the owner's."""
 
     partner = partner_frame(profile)
     current = get_script_prefix()
     set_script_prefix("/" + embed_prefix(partner) if partner else "/")
     try:
-        path = reverse(f"profiles_module:{name}", args=args)
+        # In the owner's language: /en/… for a fiche published in English.
+        with translation.override(profile.language or settings.LANGUAGE_CODE):
+            path = reverse(f"profiles_module:{name}", args=args)
     finally:
         set_script_prefix(current)
     return root_url(profile) + path + query
