@@ -205,11 +205,11 @@ def test_links_printed_in_the_terminal_lead_to_the_pages(demo_on_port_8010, clie
 
     root = demo_on_port_8010
     # Publish a fiche: the confirmation email.
-    publish_page = PublishPage.objects.get()
+    publish_page = PublishPage.objects.get(locale__language_code="fr")
     response = client.post(publish_page.url, publish_form_data(email="nouveau@example.org"))
     assert response.status_code == 302
     # Write to the team from an address never confirmed: the verification email.
-    page = ContentPage.objects.get(slug=CONTACT_PAGE_SLUG)
+    page = ContentPage.objects.get(slug=CONTACT_PAGE_SLUG, locale__language_code="fr")
     html = client.get(page.url).content.decode()
     block_id = next(child.id for child in page.body if child.block_type == "contact")
     action = reverse("profiles_module:contact_block", args=[page.pk, block_id])

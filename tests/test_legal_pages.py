@@ -20,7 +20,8 @@ TITLES = ["Mentions légales", "Politique de confidentialité", "Accessibilité"
 @pytest.fixture
 def demo(home):
     call_command("setup_demo", profiles=0, verbosity=0)
-    return {page.title: page for page in LegalPage.objects.live()}
+    pages = LegalPage.objects.live().filter(locale__language_code="fr")
+    return {page.title: page for page in pages}
 
 
 def footer_links(html):

@@ -147,6 +147,15 @@ def visit_everything(page, base, blocked, fiches):
         f"/integration/aura{fiches[1]}",  # the Loire, in the partner's territory
         "/integration/aura/publier-ma-fiche/",
         "/apercu-integration/aura/",
+        # The same site in English.
+        "/en/",
+        "/en/trouver/?composition=couple&page=2",
+        f"/en{fiches[0]}",
+        "/en/publier-ma-fiche/",
+        "/en/contacter-l-equipe/",
+        "/en/confidentialite/",
+        "/integration/aura/en/trouver/",
+        "/en/apercu-integration/aura/",
     ):
         open_page(path)
     open_page("/cette-page-n-existe-pas/", expected_status=404)
@@ -154,6 +163,7 @@ def visit_everything(page, base, blocked, fiches):
     submit_empty("/publier-ma-fiche/", "Publier ma fiche")
     submit_empty("/contacter-l-equipe/", "Envoyer")
     submit_empty(fiches[0], "Envoyer")
+    submit_empty("/en/publier-ma-fiche/", "Publish my profile")
 
     # The owner's pages, opened from the email's link.
     owner = Profile.objects.public().first()

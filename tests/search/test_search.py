@@ -418,11 +418,14 @@ def test_setup_demo_creates_the_map_pages_once(client):
 
     for _ in range(2):
         call_command("setup_demo", profiles=3, verbosity=0)
-    assert list(MapPage.objects.live().values_list("slug", flat=True).order_by("slug")) == [
-        "auvergne-rhone-alpes",
-        "trouver",
-    ]
-    regional = MapPage.objects.get(slug="auvergne-rhone-alpes")
+    # Once in French, once in English (same slugs, under /en/).
+    for language in ("fr", "en"):
+        pages = MapPage.objects.live().filter(locale__language_code=language)
+        assert list(pages.values_list("slug", flat=True).order_by("slug")) == [
+            "auvergne-rhone-alpes",
+            "trouver",
+        ]
+    regional = MapPage.objects.get(slug="auvergne-rhone-alpes", locale__language_code="fr")
     assert list(regional.regions.values_list("code", flat=True)) == ["84"]
     home = client.get("/").content.decode()
     assert "Trouver des futurs voisins" in home and "Auvergne-Rhône-Alpes" in home

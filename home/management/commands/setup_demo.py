@@ -8,8 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Q
-from wagtail.models import Site, Workflow, WorkflowContentType, WorkflowTask
+from wagtail.models import Locale, Site, Workflow, WorkflowContentType, WorkflowTask
 
+from home import demo_english
 from home.models import ContentPage, HomePage, LegalPage
 from profiles_module.common.leaflet import tile_host
 from profiles_module.demo.contacts import create_demo_contacts
@@ -96,17 +97,24 @@ CONTACT_PAGE_SLUG = "contacter-l-equipe"
 COORDINATION_ADDRESS = "coordination@example.org"
 
 
-def add_counts(home):
+def add_counts(home, regional_place="en Auvergne-Rhône-Alpes"):
     """The home page's figures: France, and the demo partner's région (ProfileCountBlock),
-    each with a link to its map page; added once, kept if an editor changed them."""
+    each with a link to the map page of the same language; added once, kept if an editor
+    changed them."""
     home = HomePage.objects.get(pk=home.pk)
     if home.body:
         return
-    national = MapPage.objects.filter(slug="trouver").first()
-    regional = MapPage.objects.filter(regions__code="84").first()
+    maps = MapPage.objects.child_of(home)
     home.body = [
-        ("count", {"map_page": national}),
-        ("count", {"regions": ["84"], "place": "en Auvergne-Rhône-Alpes", "map_page": regional}),
+        ("count", {"map_page": maps.filter(slug="trouver").first()}),
+        (
+            "count",
+            {
+                "regions": ["84"],
+                "place": regional_place,
+                "map_page": maps.filter(regions__code="84").first(),
+            },
+        ),
     ]
     home.save_revision().publish()
 
@@ -120,25 +128,25 @@ def create_contact_page(home):
         title="Contacter l'équipe",
         slug=CONTACT_PAGE_SLUG,
         show_in_menus=True,
-        body=[
-            (
-                "paragraph",
-                "<p>Une question sur Futurs voisins, une fiche qui pose problème, une idée\u00a0? "
-                "L'équipe de coordination du réseau vous répond par email.</p>",
-            ),
-            (
-                "contact",
-                {
-                    "heading": "Écrire à l'équipe de coordination",
-                    "intro": "Votre message est transmis par email à l'équipe.",
-                    "profile": None,
-                    "address": COORDINATION_ADDRESS,
-                },
-            ),
-        ],
+        body=contact_body(
+            "<p>Une question sur Futurs voisins, une fiche qui pose problème, une idée\u00a0? "
+            "L'équipe de coordination du réseau vous répond par email.</p>",
+            heading="Écrire à l'équipe de coordination",
+            intro="Votre message est transmis par email à l'équipe.",
+        ),
     )
     home.add_child(instance=page)
     page.save_revision().publish()
+
+
+def contact_body(paragraph, *, heading, intro):
+    return [
+        ("paragraph", paragraph),
+        (
+            "contact",
+            {"heading": heading, "intro": intro, "profile": None, "address": COORDINATION_ADDRESS},
+        ),
+    ]
 
 
 LEGAL_NOTICE = """
@@ -241,6 +249,39 @@ def create_legal_pages(home):
         page.save_revision().publish()
 
 
+def translate_pages(home):
+    """The demo in English (/en/…): the home page and every page under it, translated once
+    with Wagtail's copy for translation, then given their English texts. A page the
+    demo has no English for (one an editor added) is copied as it is, to be translated in
+    the admin."""
+    locale, _created = Locale.objects.get_or_create(language_code="en")
+    english_home = home.get_translation_or_none(locale)
+    if english_home is None:
+        english_home = home.copy_for_translation(locale)
+        english_home.introduction = demo_english.HOME["introduction"]
+        english_home.body = []  # its counts link to the English map pages, made below
+        english_home.save_revision().publish()
+    for page in home.get_children().live().specific():
+        if page.has_translation(locale):
+            continue
+        translated = page.copy_for_translation(locale)
+        in_english(translated, demo_english.PAGES.get(page.slug, {}))
+        translated.save_revision().publish()
+    add_counts(english_home, regional_place=demo_english.AURA_PLACE)
+
+
+def in_english(page, texts):
+    """Put the English `texts` of a demo page into its translation `page`."""
+    if "title" in texts:
+        page.title = page.draft_title = texts["title"]
+    if "introduction" in texts:
+        page.introduction = texts["introduction"]
+    if isinstance(page, LegalPage) and "body" in texts:
+        page.body = texts["body"].replace("{tile_host}", tile_host())
+    if isinstance(page, ContentPage) and "contact" in texts:
+        page.body = contact_body(texts["paragraph"], **texts["contact"])
+
+
 def configure_site(host, port):
     """Point the default Site at the address the demo is served on: every link of the
     emails starts with its root URL, and a person clicks them from the terminal."""
@@ -298,7 +339,7 @@ class Command(BaseCommand):
         if not user_model.objects.filter(username=DEMO_LOGIN).exists():
             user_model.objects.create_superuser(DEMO_LOGIN, "admin@example.org", DEMO_PASSWORD)
 
-        home = HomePage.objects.first()
+        home = HomePage.objects.filter(locale=Locale.get_default()).first()
         if home and not home.introduction:
             home.introduction = INTRODUCTION
             home.save_revision().publish()
@@ -310,6 +351,7 @@ class Command(BaseCommand):
             create_publish_page(home)
             create_contact_page(home)
             create_legal_pages(home)
+            translate_pages(home)
             create_demo_partner((f"http://{host}:{port}", f"http://localhost:{port}"))
 
         # Profiles go through their own moderation workflow: the moderators, and each
