@@ -264,6 +264,7 @@ class ProfileFilterSet(django_filters.FilterSet):
     ):
 
         self.territory = territory or Territory()
+        self.kinds = tuple(kinds or ())
         if queryset is None:
             queryset = Profile.objects.public()
         queryset = self.territory.apply(queryset)

@@ -7,6 +7,7 @@ from profiles_module.common.leaflet import tile_layer
 from profiles_module.conf import app_settings
 from profiles_module.partners.embed import territory_for
 from profiles_module.search.cards import CARD_FIELDS, cards
+from profiles_module.search.facets import facet_counts
 from profiles_module.search.filters import ProfileFilterSet
 from profiles_module.search.map_areas import map_areas
 from profiles_module.search.query import POINTS_MIN_ZOOM
@@ -69,6 +70,8 @@ def search_context(request, page):
     if bounds is None and not page.location and areas:
         bounds = areas[0][1]
     form = filterset.form
+    for name, counts in facet_counts(filterset).items():
+        form.fields[name].widget.counts = counts
     main = [name for name in MAIN_FILTERS if name in form.fields]
     more = [name for name in form.fields if name not in main and name != "sort"]
     error_messages = [

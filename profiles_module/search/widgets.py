@@ -40,6 +40,9 @@ class FilterChoices:
     search's choices are flat (no groups).
     """
 
+    # {choice value: number of fiches} when the search counts its choices (facets.py).
+    counts = None
+
     def render_choices(self):
         return self.choices
 
@@ -65,6 +68,7 @@ class FilterChoices:
             tuple(
                 (value, str(label), chosen) for value, label, chosen in self.choices_selected(value)
             ),
+            tuple(sorted(self.counts.items())) if self.counts is not None else None,
         )
         return RENDERED_OPTIONS.get(
             key,
@@ -80,6 +84,13 @@ class FilterChoices:
             context["widget"]["attrs"]["multiple"] = True
         widget = context["widget"]
         widget["options"] = list(self.choices_selected(value))
+        # (value, label, selected, count or None): `options` keeps Django's three items for
+        # the templates host sites override.
+        counts = self.counts
+        widget["counted_options"] = [
+            (*option, None if counts is None else counts.get(option[0], 0))
+            for option in widget["options"]
+        ]
         # The attributes as Django's flatatt writes them, once per widget rather than once
         # per option (a loop over them for each of 200 options doubled the form's time).
         widget["all_attrs"] = flatatt(widget["attrs"])

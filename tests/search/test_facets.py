@@ -1,0 +1,164 @@
+"""The number of fiches next to each choice of the search form: checked against a
+brute-force count (the search run again with that choice alone for its criterion), for
+every counted criterion, alone and combined with others."""
+
+import random
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from profiles_module.models import ProfileOption
+from profiles_module.models.profiles import (
+    AgeBand,
+    Composition,
+    FinancingBand,
+    Horizon,
+    ProfileKind,
+    Role,
+    Setting,
+    Tenure,
+)
+from profiles_module.search.facets import COUNTERS, facet_counts
+from profiles_module.search.filters import ProfileFilterSet
+from tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+COMMUNES = ["42218", "69123", "38185", "75056"]
+TEXTS = ["Un grand jardin partagé.", "Une maison en ville.", "Jardin et atelier, vélo."]
+
+
+OPTIONS = {
+    ProfileOption.Category.PROJECT_KIND: ["new_build", "renovation", "ecohamlet"],
+    ProfileOption.Category.VALUE: ["ecology", "solidarity", "sharing"],
+    ProfileOption.Category.STEP: ["in_touch", "training", "land_identified"],
+}
+
+
+@pytest.fixture
+def fiches():
+    """Sixty fiches with every counted criterion drawn at random (the same every run)."""
+    draw = random.Random(7)
+    # The options a migration adds, again if a transactional test emptied the tables.
+    options = {
+        category: [
+            ProfileOption.objects.get_or_create(
+                category=category, slug=slug, defaults={"label": slug}
+            )[0]
+            for slug in slugs
+        ]
+        for category, slugs in OPTIONS.items()
+    }
+    for number in range(60):
+        adults = draw.randint(1, 3)
+        profile = make_profile(
+            commune=draw.choice(COMMUNES),
+            public_name=f"Foyer {number}",
+            email=f"foyer{number}@example.org",
+            presentation=draw.choice(TEXTS),
+            profile_kind=draw.choice(ProfileKind.values),
+            composition=draw.choice(Composition.values),
+            adults=adults,
+            age_bands=draw.sample(AgeBand.values, draw.randint(0, adults)),
+            setting=draw.choice([*Setting.values, ""]),
+            tenure=draw.choice([*Tenure.values, ""]),
+            horizon=draw.choice([*Horizon.values, ""]),
+            role=draw.choice([*Role.values, ""]),
+            financing_band=draw.choice(FinancingBand.values),
+            financing_public=draw.random() < 0.5,
+        )
+        for category, relation in [
+            (ProfileOption.Category.PROJECT_KIND, profile.project_kinds),
+            (ProfileOption.Category.VALUE, profile.values),
+            (ProfileOption.Category.STEP, profile.steps),
+        ]:
+            relation.set(draw.sample(options[category], draw.randint(0, 3)))
+        profile.save()  # ParentalManyToManyField: kept in memory until then
+
+
+def search(data):
+    query = QueryDict(mutable=True)
+    for name, values in data.items():
+        query.setlist(name, values if isinstance(values, list) else [values])
+    return ProfileFilterSet(query)
+
+
+def brute_force(data, name, choice):
+    """Fiches found by the search with `choice` alone for criterion `name`."""
+    return search({**data, name: [choice]}).qs.count()
+
+
+SEARCHES = [
+    {},
+    {"tenure": ["cooperative"]},
+    {"tenure": ["cooperative", "rental"], "setting": ["rural"]},
+    {"kind": ["household"], "project": ["ecohamlet"]},
+    {"age": ["30_44", "60_74"], "composition": ["couple", "family"]},
+    {"commune": "42218", "km": "20", "horizon": ["1_3"]},
+    {"q": "jardin", "role": ["create"]},
+    {"financing": ["20k_75k"], "value": ["ecology"]},
+    {"step": ["training"], "tenure": ["ownership"], "kind": ["group", "resident"]},
+]
+
+
+@pytest.mark.parametrize("data", SEARCHES, ids=lambda data: "&".join(data) or "nothing")
+def test_each_choice_counts_what_the_search_would_find_with_it(fiches, data):
+    filterset = search(data)
+    counts = facet_counts(filterset)
+    assert set(counts) == set(COUNTERS)
+    checked = 0
+    for name, by_choice in counts.items():
+        for choice, _label in filterset.filters[name].extra["choices"]:
+            expected = brute_force(data, name, str(choice))
+            assert by_choice.get(str(choice), 0) == expected, (name, choice)
+            checked += expected
+    assert checked > 0  # the data exercises the counts
+
+
+def test_counts_exclude_their_own_criterion_only(fiches):
+    """Ticking a tenure does not change the tenures' counts, but every other one's."""
+    everything = facet_counts(search({}))
+    cooperative = facet_counts(search({"tenure": ["cooperative"]}))
+    assert cooperative["tenure"] == everything["tenure"]
+    assert sum(cooperative["kind"].values()) == everything["tenure"]["cooperative"]
+
+
+def test_hidden_contributions_are_never_counted():
+    make_profile(financing_band="20k_75k", financing_public=False)
+    make_profile(financing_band="20k_75k", financing_public=True, email="b@example.org")
+    assert facet_counts(search({}))["financing"] == {"20k_75k": 1}
+
+
+def test_the_map_page_shows_the_counts_and_dims_empty_choices(client, fiches, map_page):
+    html = client.get(map_page.url, {"tenure": "cooperative"}).content.decode()
+    shown = re.findall(
+        r'<div( class="fv-choice--none")?>\s*<label for="id_kind_\d+"><input type="checkbox" '
+        r'name="kind" value="(\w+)"[^>]*> [^<]+ <span class="fv-choice__count">\((\d+)\)',
+        html,
+    )
+    counts = facet_counts(search({"tenure": ["cooperative"]}))["kind"]
+    assert [(value, int(count)) for _dim, value, count in shown] == [
+        (kind, counts.get(kind, 0)) for kind in ProfileKind.values
+    ]
+    assert [value for dim, value, _count in shown if dim] == [
+        kind for kind in ProfileKind.values if not counts.get(kind)
+    ]
+
+
+def test_the_counts_take_a_fixed_number_of_queries(client, map_page):
+    def queries_for(search):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(map_page.url, search)
+        return len(queries)
+
+    data = {"tenure": "cooperative", "value": "ecology", "age": "30_44"}
+    make_profile()
+    few = queries_for(data)
+    for number in range(30):
+        make_profile(email=f"n{number}@example.org", tenure="cooperative")
+    assert queries_for(data) == few
