@@ -203,6 +203,17 @@
       });
   }
 
+  // New criteria (search-live.js): the new search's data, on its profiles' extent.
+  element.addEventListener("fv:results", function (event) {
+    options = event.detail;
+    points.clearLayers();
+    cells.clearLayers();
+    markers = {};
+    mode = "";
+    if (options.bounds) fit(options.bounds);
+    load();
+  });
+
   map.on("moveend", load);
   load();
 })();

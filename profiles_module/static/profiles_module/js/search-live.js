@@ -1,0 +1,92 @@
+/* Live results on a MapPage: a changed criterion updates the count, the list, the counts
+ * next to the choices and the map without loading the page again. The page itself is
+ * fetched (the same URL the form would open), so the server stays the one place that
+ * searches and renders; without this script the form's button does the same with a
+ * page load. The address follows (replaceState): it can be shared or reloaded as is.
+ * The count is a polite live region: screen readers hear the new count; focus stays on
+ * the control just used. */
+(function () {
+  "use strict";
+  var form = document.querySelector(".fv-filters");
+  var results = document.querySelector(".fv-search__results");
+  if (!form || !results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
+  var TYPING_PAUSE = 400;
+  var timer = null;
+  var request = 0;
+
+  function address() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (value !== "") params.append(name, value);
+    });
+    var query = params.toString();
+    return form.getAttribute("action") + (query ? "?" + query : "");
+  }
+
+  function same(selector, from) {
+    var mine = document.querySelector(selector);
+    var theirs = from.querySelector(selector);
+    if (mine && theirs) mine.innerHTML = theirs.innerHTML;
+  }
+
+  function choiceCounts(from) {
+    from.querySelectorAll(".fv-filters input[type=checkbox]").forEach(function (theirs) {
+      var mine = form.querySelector('input[name="' + theirs.name + '"][value="' + CSS.escape(theirs.value) + '"]');
+      if (!mine) return;
+      var count = theirs.parentNode.querySelector(".fv-choice__count");
+      var myCount = mine.parentNode.querySelector(".fv-choice__count");
+      if (count && myCount) myCount.textContent = count.textContent;
+      mine.closest("label").parentNode.className = theirs.closest("label").parentNode.className;
+    });
+  }
+
+  function alerts(from) {
+    var mine = results.querySelector(":scope > .fv-alert");
+    var theirs = from.querySelector(".fv-search__results > .fv-alert");
+    if (mine) mine.remove();
+    if (theirs) document.getElementById("fv-results-count").after(document.importNode(theirs, true));
+  }
+
+  function update() {
+    var target = address();
+    var mine = ++request;
+    results.setAttribute("aria-busy", "true");
+    fetch(target, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null || mine !== request) return;
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var count = document.getElementById("fv-results-count");
+        var newCount = page.getElementById("fv-results-count");
+        if (!newCount) return;
+        count.textContent = newCount.textContent;
+        alerts(page);
+        same(".fv-search__list", page);
+        same(".language-switch", page);  // its links keep the criteria
+        choiceCounts(page);
+        var options = page.getElementById("fv-map-options");
+        var map = document.querySelector("[data-fv-map]");
+        if (options && map) {
+          document.getElementById("fv-map-options").textContent = options.textContent;
+          map.dispatchEvent(new CustomEvent("fv:results", { detail: JSON.parse(options.textContent) }));
+        }
+        history.replaceState(history.state, "", target);
+        results.dataset.search = target;  // what the list shows, for the browser tests
+      })
+      .catch(function () { /* offline: the form's button still loads the page */ })
+      .finally(function () {
+        if (mine === request) results.removeAttribute("aria-busy");
+      });
+  }
+
+  function soon(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(update, delay);
+  }
+
+  // The commune box only once a commune is chosen (change): a half-typed name is not one.
+  form.addEventListener("change", function () { soon(0); });
+  form.addEventListener("input", function (event) {
+    if (event.target.name === "q") soon(TYPING_PAUSE);
+  });
+})();

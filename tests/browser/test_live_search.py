@@ -1,0 +1,98 @@
+"""Live results: a ticked choice or typed words update the count, the list, the counts
+next to the choices and the map without a page load; the address follows, so the
+search can be shared and opened again as it was."""
+
+import pytest
+
+from home.models import HomePage
+from profiles_module.models import MapPage
+from tests.factories import make_profile
+
+SEARCHED = "() => document.querySelector('.fv-search__results').dataset.search || ''"
+
+
+@pytest.fixture
+def map_page(live_site):
+    home = HomePage.objects.first()
+    page = MapPage(title="Trouver des futurs voisins", slug="trouver")
+    home.add_child(instance=page)
+    for number, (name, commune, tenure, presentation) in enumerate(
+        [
+            ("Stéphane", "42218", "cooperative", "Un jardin partagé et un atelier."),
+            ("Romane", "42187", "cooperative", "Une maison commune en ville."),
+            ("Montse", "42147", "cooperative", "Un grand jardin, des poules."),
+            ("Locataire", "42218", "rental", "Un logement social partagé."),
+            ("Lyonnais", "69123", "cooperative", "Près des transports."),
+        ]
+    ):
+        make_profile(
+            public_name=name,
+            commune=commune,
+            tenure=tenure,
+            presentation=presentation,
+            email=f"foyer{number}@example.org",
+        )
+    return page
+
+
+def wait_for_search(page, part):
+    page.wait_for_function(f"() => ({SEARCHED})().includes({part!r})")
+
+
+def names(page):
+    return sorted(page.locator(".fv-card__name a").all_inner_texts())
+
+
+def choice(page, name, value):
+    return page.locator(f"input[name={name}][value={value}]")
+
+
+def count_of(page, name, value):
+    return choice(page, name, value).locator("xpath=..").locator(".fv-choice__count").inner_text()
+
+
+def search_live(page, live_site, map_page):
+    page.goto(live_site + map_page.url)
+    page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '5'")
+    page.evaluate("() => { window.fvSamePage = true; }")
+    assert count_of(page, "kind", "household") == "(5)"
+
+    choice(page, "tenure", "cooperative").check()
+    wait_for_search(page, "tenure=cooperative")
+    assert page.locator(".fv-count").inner_text().strip() == (
+        "4 foyers correspondent à votre recherche"
+    )
+    assert names(page) == ["Lyonnais", "Montse", "Romane", "Stéphane"]
+    # The other criteria's counts follow; the tenures' own do not (what a tick adds).
+    assert count_of(page, "kind", "household") == "(4)"
+    assert count_of(page, "tenure", "rental") == "(1)"
+    # The map shows the same search, and nothing was loaded again.
+    page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '4'")
+    assert page.evaluate("() => window.fvSamePage") is True
+    assert page.evaluate("() => document.activeElement.value") == "cooperative"
+    assert "tenure=cooperative" in page.url
+
+    # Words, once typing pauses.
+    page.locator("#id_q").fill("jardin")
+    wait_for_search(page, "q=jardin")
+    assert names(page) == ["Montse", "Stéphane"]
+    assert page.evaluate("() => document.activeElement.id") == "id_q"
+    assert page.evaluate("() => window.fvSamePage") is True
+    return page.url
+
+
+@pytest.mark.browser
+def test_a_search_updates_as_you_click_and_can_be_shared(page, browser, live_site, map_page):
+    shared = search_live(page, live_site, map_page)
+    # Opened by someone else: the same criteria and results.
+    other = browser.new_context(locale="fr-FR").new_page()
+    other.goto(shared)
+    assert other.locator("input[name=tenure][value=cooperative]").is_checked()
+    assert other.locator("#id_q").input_value() == "jardin"
+    assert sorted(other.locator(".fv-card__name a").all_inner_texts()) == ["Montse", "Stéphane"]
+    other.context.close()
+
+
+@pytest.mark.browser
+def test_live_results_on_a_phone(mobile_page, live_site, map_page):
+    search_live(mobile_page, live_site, map_page)
