@@ -6,6 +6,8 @@ import pytest
 
 from home.models import HomePage
 from profiles_module.models import MapPage
+from tests.browser import settle
+from tests.browser.conftest import DESKTOP_VIEWPORT, _new_context
 from tests.factories import make_profile
 
 SEARCHED = "() => document.querySelector('.fv-search__results').dataset.search || ''"
@@ -82,14 +84,34 @@ def search_live(page, live_site, map_page):
 
 
 @pytest.mark.browser
-def test_a_search_updates_as_you_click_and_can_be_shared(page, browser, live_site, map_page):
-    shared = search_live(page, live_site, map_page)
-    # Opened by someone else: the same criteria and results.
-    other = browser.new_context(locale="fr-FR").new_page()
+def test_a_search_updates_as_you_click_and_can_be_shared(
+    page, browser, live_site, map_page, blocked_requests
+):
+    search_live(page, live_site, map_page)
+    # Zoom in: the address keeps the view; the button copies it.
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).has('view')")
+    settle(page)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_site)
+    page.get_by_role("button", name="Copier le lien de cette recherche").click()
+    page.get_by_role("status").filter(has_text="Lien copié").wait_for()
+    shared = page.evaluate("() => navigator.clipboard.readText()")
+    assert shared == page.url and "view=" in shared
+    bounds = page.locator("[data-fv-map]").get_attribute("data-bounds")
+
+    # Opened by someone else: the same criteria, results and place on the map.
+    other = _new_context(browser, DESKTOP_VIEWPORT, blocked_requests).new_page()
     other.goto(shared)
     assert other.locator("input[name=tenure][value=cooperative]").is_checked()
     assert other.locator("#id_q").input_value() == "jardin"
     assert sorted(other.locator(".fv-card__name a").all_inner_texts()) == ["Montse", "Stéphane"]
+    other.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.bounds")
+    theirs = other.locator("[data-fv-map]").get_attribute("data-bounds")
+    # The same place (west, south, east, north), to the rounding of the shared centre.
+    assert all(
+        abs(float(a) - float(b)) < 0.005
+        for a, b in zip(theirs.split(","), bounds.split(","), strict=True)
+    ), (theirs, bounds)
     other.context.close()
 
 

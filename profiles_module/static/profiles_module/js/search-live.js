@@ -84,6 +84,18 @@
     timer = setTimeout(update, delay);
   }
 
+  // "Copy the link": the address, with the criteria and the map's view.
+  var share = document.querySelector("[data-fv-share]");
+  if (share && navigator.clipboard) {
+    share.hidden = false;
+    var status = share.querySelector("[role=status]");
+    share.querySelector("button").addEventListener("click", function () {
+      navigator.clipboard.writeText(location.href).then(function () {
+        status.textContent = status.dataset.copied;
+      });
+    });
+  }
+
   // The commune box only once a commune is chosen (change): a half-typed name is not one.
   form.addEventListener("change", function () { soon(0); });
   form.addEventListener("input", function (event) {

@@ -41,10 +41,23 @@
   map.attributionControl.setPrefix(credit.outerHTML);
   L.tileLayer(tiles.url, Object.assign({ maxZoom: MAX_ZOOM }, tiles.options)).addTo(map);
   function fit(bounds) { map.fitBounds(bounds, { padding: [12, 12], maxZoom: 11 }); }
-  if (options.bounds) {
+  // A shared address may hold the view it was shared with (?view=lat,lng,zoom).
+  var shared = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);
+  if (shared.length === 3 && shared.every(isFinite) && Math.abs(shared[0]) <= 90
+      && Math.abs(shared[1]) <= 180 && shared[2] >= 2 && shared[2] <= MAX_ZOOM) {
+    map.setView([shared[0], shared[1]], shared[2]);
+  } else if (options.bounds) {
     fit(options.bounds);
   } else {
     map.setView(options.centre, options.zoom);
+  }
+
+  // The address keeps the view, so that a link or a reload shows the same place.
+  function rememberView() {
+    var centre = map.getCenter();
+    var params = new URLSearchParams(location.search);
+    params.set("view", [centre.lat.toFixed(4), centre.lng.toFixed(4), map.getZoom()].join(","));
+    history.replaceState(history.state, "", location.pathname + "?" + params.toString());
   }
   // Far-apart parts of the territory (overseas départements): one button each.
   var areas = document.querySelector("[data-fv-map-areas]");
@@ -214,6 +227,9 @@
     load();
   });
 
-  map.on("moveend", load);
+  map.on("moveend", function () {
+    rememberView();
+    load();
+  });
   load();
 })();
