@@ -73,6 +73,50 @@ def replay(queries):
     return (time.perf_counter() - start) * 1000
 
 
+def facet_costs(page_url, repeat):
+    """The counts next to the choices, computed afresh (the page keeps them a minute in
+    the cache, so the page timings above mostly show the cached cost)."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from profiles_module.models import MapPage
+    from profiles_module.search.facets import count_choices
+    from profiles_module.search.filters import ProfileFilterSet
+
+    page = MapPage.objects.live().first()
+    columns = f"{'p50':>8} {'p95':>8} {'SQL p50':>8} {'ratio':>6} {'queries':>7}"
+    print(f"{'facet counts, uncached':38} {columns}")
+    for label, template in SCENARIOS:
+        if not label.startswith("page"):
+            continue
+        query = QueryDict(template.format(page=page_url).partition("?")[2])
+        timings, sql_timings, counts = [], [], set()
+        for _ in range(repeat):
+            filterset = ProfileFilterSet(
+                query,
+                territory=page.get_territory(),
+                kinds=list(page.profile_kinds) or None,
+                offered=page.offered_filters(),
+            )
+            filterset.form.is_valid()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                count_choices(filterset)
+                timings.append((time.perf_counter() - start) * 1000)
+            counts.add(len(captured))
+            sql_timings.append(replay(captured.captured_queries))
+        p50, p95, sql50 = (
+            percentile(timings, 0.5),
+            percentile(timings, 0.95),
+            percentile(sql_timings, 0.5),
+        )
+        print(
+            f"{label:38} {p50:7.1f}ms {p95:7.1f}ms {sql50:7.1f}ms {p50 / sql50:5.1f}x "
+            f"{'/'.join(str(c) for c in sorted(counts)):>7}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40, help="per scenario")
@@ -121,6 +165,7 @@ def main():
             f"{label:38} {p50:7.1f}ms {p95:7.1f}ms {sql50:7.1f}ms {ratio:5.1f}x "
             f"{'/'.join(str(c) for c in sorted(counts)):>7}"
         )
+    facet_costs(page, args.requests)
     body = client.get(SCENARIOS[10][1], HTTP_HOST="127.0.0.1").content
     print(
         f"national map payload: {len(body) / 1024:.1f} kB, "

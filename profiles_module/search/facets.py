@@ -47,22 +47,26 @@ def facet_counts(filterset):
 
 
 def count_choices(filterset):
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    criteria = [(name, value) for name, value in cleaned.items() if name in filterset.filters]
+    # The other criteria (place, words, dates…) are built once for every count: the
+    # distance subqueries of a commune cost more to build than to run.
+    common = filterset.queryset.all()
+    for name, value in criteria:
+        if name not in COUNTERS:
+            common = filterset.filters[name].filter(common, value)
     counts = {}
-    for name in filterset.filters:
-        counter = COUNTERS.get(name)
-        if counter is not None:
-            found = counter(filterset, name, matching_all_but(filterset, name).order_by())
-            counts[name] = {str(value): number for value, number in found.items()}
+    for counted in filterset.filters:
+        counter = COUNTERS.get(counted)
+        if counter is None:
+            continue
+        matching = common
+        for name, value in criteria:
+            if name in COUNTERS and name != counted:
+                matching = filterset.filters[name].filter(matching, value)
+        found = counter(filterset, counted, matching.order_by())
+        counts[counted] = {str(value): number for value, number in found.items()}
     return counts
-
-
-def matching_all_but(filterset, excluded):
-    """The fiches matching every valid criterion of the search but `excluded`."""
-    queryset = filterset.queryset.all()
-    for name, value in getattr(filterset.form, "cleaned_data", {}).items():
-        if name != excluded and name in filterset.filters:
-            queryset = filterset.filters[name].filter(queryset, value)
-    return queryset
 
 
 def by_column(filterset, name, queryset):

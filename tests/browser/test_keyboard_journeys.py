@@ -81,8 +81,11 @@ def test_search_with_criteria_and_open_a_result_with_the_keyboard(page, live_sit
     settle(page)
     tab_to(page, "#id_departement")
     page.keyboard.type("Loire")  # a closed select picks the option typed
-    submit(page)
-    assert focused(page) == "fv-results-count"
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    # Searched in place (search-live.js): the focus goes to the new count.
+    page.wait_for_function("() => document.activeElement.id === 'fv-results-count'")
+    settle(page)
     assert focused(page, "e.textContent.trim()") == "1 foyer correspond à votre recherche"
 
     tab_to(page, ".fv-card__name a")

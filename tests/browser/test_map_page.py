@@ -26,8 +26,8 @@ def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site)
     page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '5'")
     page.select_option("#id_departement", "42")
     page.get_by_label("coopérative d'habitants").check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_function("() => document.activeElement.id === 'fv-results-count'")
 
     assert "departement=42" in page.url and "tenure=cooperative" in page.url
     assert page.locator(".fv-count").inner_text().strip() == (

@@ -47,7 +47,7 @@
     if (theirs) document.getElementById("fv-results-count").after(document.importNode(theirs, true));
   }
 
-  function update() {
+  function update(then) {
     var target = address();
     var mine = ++request;
     results.setAttribute("aria-busy", "true");
@@ -72,6 +72,7 @@
         }
         history.replaceState(history.state, "", target);
         results.dataset.search = target;  // what the list shows, for the browser tests
+        if (then) then();
       })
       .catch(function () { /* offline: the form's button still loads the page */ })
       .finally(function () {
@@ -81,6 +82,8 @@
 
   function soon(delay) {
     clearTimeout(timer);
+    // Busy from now: the list is about to change.
+    results.setAttribute("aria-busy", "true");
     timer = setTimeout(update, delay);
   }
 
@@ -100,5 +103,13 @@
   form.addEventListener("change", function () { soon(0); });
   form.addEventListener("input", function (event) {
     if (event.target.name === "q") soon(TYPING_PAUSE);
+  });
+  // The button (or Enter in a box) searches at once, then brings keyboard and screen
+  // reader users to the result count, as a page load would (search-map.js).
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    try { sessionStorage.removeItem("fv-focus-results"); } catch (e) { /* private mode */ }
+    update(function () { document.getElementById("fv-results-count").focus(); });
   });
 })();
