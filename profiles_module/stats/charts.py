@@ -1,0 +1,108 @@
+"""The geometry of the server-drawn bar charts (inline SVG, no JavaScript), and the
+masking of small counts for the public.
+
+Coordinates are in the SVG's own units: the viewBox scales the chart to the width of
+its container, so one drawing serves a phone and a wide screen.
+"""
+
+from dataclasses import dataclass
+
+from profiles_module.stats.counts import SMALLEST_SHOWN
+
+WIDTH = 640
+# Horizontal bars: the label column on the left, the value after the bar.
+LABEL_WIDTH = 230
+VALUE_WIDTH = 60
+ROW_HEIGHT = 28
+BAR_HEIGHT = 18
+# Columns (one per month): room for the month names below and the values above.
+COLUMNS_HEIGHT = 260
+AXIS_BOTTOM = 30
+VALUE_TOP = 24
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One count as shown: `masked` when it is too small to be shown to the public."""
+
+    label: str
+    count: int
+    masked: bool = False
+    key: object = None
+
+    @property
+    def shown(self):
+        return "" if self.masked else self.count
+
+
+def cells(pairs, *, public):
+    """Cells of (label, count, key) triples; the public never sees a count under
+    SMALLEST_SHOWN, a figure that could point at one household."""
+    return [
+        Cell(label, count, masked=public and count < SMALLEST_SHOWN, key=key)
+        for label, count, key in pairs
+    ]
+
+
+def scale(cells_):
+    """The largest count drawn (masked counts are not drawn), at least 1."""
+    return max([cell.count for cell in cells_ if not cell.masked] or [1]) or 1
+
+
+def horizontal_bars(cells_):
+    """Rows of a horizontal bar chart: one per cell, with its bar's length."""
+    largest = scale(cells_)
+    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    rows = []
+    for index, cell in enumerate(cells_):
+        length = 0 if cell.masked else round(room * cell.count / largest, 1)
+        y = index * ROW_HEIGHT
+        rows.append(
+            {
+                "cell": cell,
+                "y": y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                "text_y": y + ROW_HEIGHT / 2,
+                "length": length,
+                "value_x": LABEL_WIDTH + length + 6,
+            }
+        )
+    return {
+        "rows": rows,
+        "width": WIDTH,
+        "height": max(len(rows), 1) * ROW_HEIGHT,
+        "label_x": LABEL_WIDTH - 8,
+        "bar_x": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+    }
+
+
+def columns(cells_):
+    """Columns of a vertical bar chart (one per month, oldest on the left)."""
+    largest = scale(cells_)
+    count = max(len(cells_), 1)
+    step = WIDTH / count
+    bar_width = round(step * 0.7, 1)
+    baseline = COLUMNS_HEIGHT - AXIS_BOTTOM
+    room = baseline - VALUE_TOP
+    bars = []
+    for index, cell in enumerate(cells_):
+        height = 0 if cell.masked else round(room * cell.count / largest, 1)
+        centre = round(step * index + step / 2, 1)
+        bars.append(
+            {
+                "cell": cell,
+                "x": round(centre - bar_width / 2, 1),
+                "centre": centre,
+                "y": round(baseline - height, 1),
+                "height": height,
+                "value_y": round(baseline - height - 6, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": WIDTH,
+        "height": COLUMNS_HEIGHT,
+        "baseline": baseline,
+        "label_y": baseline + 20,
+        "bar_width": bar_width,
+    }
