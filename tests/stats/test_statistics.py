@@ -9,10 +9,11 @@ from html import unescape
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from profiles_module.models import Departement, Profile, Region
+from profiles_module.models import Departement, Profile, Region, StatisticsPage
 from profiles_module.models.profiles import ProfileKind
 from profiles_module.models.territory import Territory
 from profiles_module.stats.counts import count_profiles
@@ -219,3 +220,14 @@ def test_the_page_takes_as_many_queries_for_two_fiches_as_for_forty(
     with CaptureQueriesContext(connection) as cached:
         client.get(page.url)
     assert len(cached) <= len(few) - 3
+
+
+def test_the_demo_has_one_statistics_page_for_all_of_france_in_its_menu(client, loire_and_paris):
+    call_command("setup_demo", profiles=0, verbosity=0)
+    call_command("setup_demo", profiles=0, verbosity=0)
+    page = StatisticsPage.objects.get()
+    assert page.show_in_menus and page.live and page.get_territory().everywhere
+    html = client.get(page.url).content.decode()
+    assert "<h1>Les chiffres</h1>" in html and "habitat participatif" in html
+    assert "<strong>9</strong> fiches publiées." in html
+    assert table(html, "Fiches publiées par département")["Loire (42)"] == "8"
