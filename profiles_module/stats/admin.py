@@ -79,6 +79,9 @@ class StatisticsDashboardPanel(Component):
     order = 60
     template_name = "profiles_module/admin/statistics_dashboard_panel.html"
 
+    class Media:
+        css = {"all": ["profiles_module/css/stats.css"]}
+
     def __init__(self, user, now=None):
         self.user = user
         self.now = now

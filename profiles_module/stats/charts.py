@@ -9,16 +9,19 @@ from dataclasses import dataclass
 
 from profiles_module.stats.counts import SMALLEST_SHOWN
 
-WIDTH = 640
-# Horizontal bars: the label column on the left, the value after the bar.
-LABEL_WIDTH = 230
-VALUE_WIDTH = 60
-ROW_HEIGHT = 28
-BAR_HEIGHT = 18
+# Narrow, so that the text stays readable once a phone scales the chart down; the
+# stylesheet caps the width on wide screens.
+WIDTH = 400
+# Horizontal bars: the label above its bar, the value after the bar.
+VALUE_WIDTH = 50
+ROW_HEIGHT = 46
+LABEL_BASELINE = 16
+BAR_TOP = 22
+BAR_HEIGHT = 16
 # Columns (one per month): room for the month names below and the values above.
-COLUMNS_HEIGHT = 260
-AXIS_BOTTOM = 30
-VALUE_TOP = 24
+COLUMNS_HEIGHT = 220
+AXIS_BOTTOM = 26
+VALUE_TOP = 22
 
 
 @dataclass(frozen=True)
@@ -50,28 +53,27 @@ def scale(cells_):
 
 
 def horizontal_bars(cells_):
-    """Rows of a horizontal bar chart: one per cell, with its bar's length."""
+    """Rows of a horizontal bar chart: one per cell, its label above its bar."""
     largest = scale(cells_)
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    room = WIDTH - VALUE_WIDTH
     rows = []
     for index, cell in enumerate(cells_):
         length = 0 if cell.masked else round(room * cell.count / largest, 1)
-        y = index * ROW_HEIGHT
+        top = index * ROW_HEIGHT
         rows.append(
             {
                 "cell": cell,
-                "y": y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                "text_y": y + ROW_HEIGHT / 2,
+                "label_y": top + LABEL_BASELINE,
+                "y": top + BAR_TOP,
+                "value_y": top + BAR_TOP + BAR_HEIGHT / 2,
                 "length": length,
-                "value_x": LABEL_WIDTH + length + 6,
+                "value_x": round(length + 6, 1),
             }
         )
     return {
         "rows": rows,
         "width": WIDTH,
         "height": max(len(rows), 1) * ROW_HEIGHT,
-        "label_x": LABEL_WIDTH - 8,
-        "bar_x": LABEL_WIDTH,
         "bar_height": BAR_HEIGHT,
     }
 

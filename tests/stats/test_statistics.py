@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from profiles_module.models import Departement, Profile, Region, StatisticsPage
 from profiles_module.models.profiles import ProfileKind
@@ -108,11 +109,13 @@ def table(html, caption):
 
 @pytest.fixture
 def loire_and_paris():
-    """Seven households around Saint-Étienne (Loire), one group there, one in Paris."""
+    """Seven households around Saint-Étienne (Loire), one group there, one in Paris, all
+    published this month."""
     for number in range(7):
         make_fiche(number, [("commune", "42218")])
     make_fiche(7, [("commune", "42218")], profile_kind="group")
     make_fiche(8, [("commune", "75056")])
+    Profile.objects.update(first_published_at=timezone.now())
 
 
 def test_the_page_shows_charts_and_tables_and_no_private_data(client, loire_and_paris):
@@ -125,6 +128,12 @@ def test_the_page_shows_charts_and_tables_and_no_private_data(client, loire_and_
     assert html.count('<svg class="fv-chart"') == 3
     assert html.count('role="img" aria-labelledby="fv-stats-') == 3
     assert " style=" not in html.split("<main", 1)[1]
+    # Coordinates in SVG syntax, not in French ("12,5" would not draw the bar).
+    bars = re.findall(r"<rect [^>]*>", html)
+    # This month, the households, the Loire: Paris and the group are too few to draw.
+    assert len(bars) == 3
+    coordinates = [re.findall(r' (?:x|y|width|height)="([^"]*)"', bar) for bar in bars]
+    assert all(re.fullmatch(r"[\d.]+", value) for each in coordinates for value in each)
     departements = table(html, "Fiches publiées par département")
     assert departements["Loire (42)"] == "8"
     # One fiche in Paris, one group: a figure that could point at a household.
