@@ -137,6 +137,7 @@ def visit_everything(page, base, blocked, fiches):
         "/trouver/?composition=couple&page=2",
         "/trouver/?departement=42&q=jardin",
         "/auvergne-rhone-alpes/",
+        "/les-chiffres/",
         *fiches,
         "/publier-ma-fiche/",
         "/contacter-l-equipe/",
