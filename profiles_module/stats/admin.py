@@ -102,7 +102,7 @@ class StatisticsDashboardPanel(Component):
                 column: sum(row[column] for _month, row in activity) for column in COLUMNS
             },
             contacts_chart=columns(
-                cells(((month, row["contacts"], month) for month, row in activity), public=False)
+                cells(((month, row["contacts"]) for month, row in activity), public=False)
             ),
         )
         return context

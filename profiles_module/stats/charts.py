@@ -28,23 +28,15 @@ VALUE_TOP = 22
 class Cell:
     """One count as shown: `masked` when it is too small to be shown to the public."""
 
-    label: str
+    label: object  # a name, or the first day of a month
     count: int
     masked: bool = False
-    key: object = None
-
-    @property
-    def shown(self):
-        return "" if self.masked else self.count
 
 
 def cells(pairs, *, public):
-    """Cells of (label, count, key) triples; the public never sees a count under
-    SMALLEST_SHOWN, a figure that could point at one household."""
-    return [
-        Cell(label, count, masked=public and count < SMALLEST_SHOWN, key=key)
-        for label, count, key in pairs
-    ]
+    """Cells of (label, count) pairs; the public never sees a count under SMALLEST_SHOWN,
+    a figure that could point at one household."""
+    return [Cell(label, count, masked=public and count < SMALLEST_SHOWN) for label, count in pairs]
 
 
 def scale(cells_):

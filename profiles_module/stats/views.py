@@ -15,15 +15,15 @@ def figures_context(territory, *, public, now=None):
     """Cells and charts of a territory's figures; `public` masks the small counts."""
     figures = territory_figures(territory, now)
     departements = cells(
-        ((f"{name} ({code})", count, code) for code, name, count in figures.departements),
+        ((f"{name} ({code})", count) for code, name, count in figures.departements),
         public=public,
     )
     per_kind = dict(figures.kinds)
     kinds = cells(
-        ((label, per_kind.get(value, 0), value) for value, label in ProfileKind.choices),
+        ((label, per_kind.get(value, 0)) for value, label in ProfileKind.choices),
         public=public,
     )
-    months = cells(((month, count, month) for month, count in figures.months), public=public)
+    months = cells(figures.months, public=public)
     charted = sorted(
         (cell for cell in departements if not cell.masked), key=lambda cell: -cell.count
     )[:CHARTED_DEPARTEMENTS]

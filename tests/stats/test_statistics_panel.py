@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from profiles_module.models import ContactMessage, Departement, Profile, ProfileEvent
@@ -65,3 +66,12 @@ def test_the_dashboard_panel_counts_the_editors_territory(client, superuser):
     assert len(activity(regional)) == 13  # twelve months and the total
     for profile in Profile.objects.all():
         assert profile.email not in regional
+
+
+def test_editors_who_cannot_see_the_fiches_do_not_get_the_panel(client):
+    group = Group.objects.create(name="Rédaction")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(make_member(group, "redaction"))
+    make_fiche(0, [("commune", "42218")])
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'id="territory-statistics' not in html and "fiches publiées" not in html
