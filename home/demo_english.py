@@ -127,6 +127,15 @@ PAGES = {
             "intro": "Your message is sent to the team by email.",
         },
     },
+    "les-chiffres": {
+        "title": "Figures",
+        "introduction": (
+            "<p>How many households are looking for cohousing, where, and since when? The "
+            "figures of the profiles published on Futurs voisins, all over France: per "
+            "département, per kind of profile and month by month. So that no household can "
+            "be recognised, a number under 5 is never shown.</p>"
+        ),
+    },
     "mentions-legales": {"title": "Legal notice", "body": LEGAL_NOTICE},
     "confidentialite": {"title": "Privacy notice", "body": PRIVACY_NOTICE},
     "accessibilite": {"title": "Accessibility", "body": ACCESSIBILITY_STATEMENT},

@@ -25,6 +25,7 @@ from profiles_module.profiles.admin import (
 )
 from profiles_module.profiles.exports import SupportersMenuItem, SupportersView
 from profiles_module.publication.admin import AskToUpdateBulkAction
+from profiles_module.stats.admin import StatisticsDashboardPanel
 
 from .models import Profile, ProfileOption, TerritoryLogEntry
 
@@ -156,3 +157,11 @@ def register_territory_dashboard_panel(request, panels):
     # Counts of the editor's territory (all of them for national editors).
     if request.user.has_perm("profiles_module.view_profile"):
         panels.append(TerritoryDashboardPanel(request.user))
+
+
+@hooks.register("construct_homepage_panels")
+def register_statistics_dashboard_panel(request, panels):
+    # The figures of the editor's territory (all of France for national editors), beside
+    # the fiches to look after.
+    if request.user.has_perm("profiles_module.view_profile"):
+        panels.append(StatisticsDashboardPanel(request.user))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from home.models import HomePage
 from profiles_module.models import Commune, Profile, Sector
 from profiles_module.models.geography import Departement, Region
-from profiles_module.models.pages import MapPage
+from profiles_module.models.pages import MapPage, StatisticsPage
 from profiles_module.publication import tokens
 
 
@@ -63,6 +63,36 @@ def make_map_page(title="Trouver des futurs voisins", *, regions=(), departement
     page.departements.set(Departement.objects.filter(code__in=departements))
     page.save_revision().publish()
     return page
+
+
+def make_statistics_page(title="Les chiffres", *, regions=(), departements=(), **fields):
+    """A published statistics page under the home page, limited to `regions` and
+    `departements` (codes) if given."""
+    home = HomePage.objects.first()
+    page = StatisticsPage(title=title, **fields)
+    home.add_child(instance=page)
+    page.regions.set(Region.objects.filter(code__in=regions))
+    page.departements.set(Departement.objects.filter(code__in=departements))
+    page.save_revision().publish()
+    return page
+
+
+def make_fiche(number, sectors, **fields):
+    """Published fiche number `number` (its own name and address) whose wished sectors
+    are `sectors`: ("commune", INSEE code), ("departement", code) or ("region", code)."""
+    profile = make_profile(
+        public_name=f"Foyer {number}", email=f"foyer{number}@example.org", save=False, **fields
+    )
+    places = {"departement": Departement, "region": Region}
+    profile.sectors = [
+        Sector(kind=kind, commune=Commune.objects.get(insee_code=code), radius_km=10)
+        if kind == "commune"
+        else Sector(kind=kind, **{kind: places[kind].objects.get(code=code)})
+        for kind, code in sectors
+    ]
+    profile.full_clean()
+    profile.save()
+    return profile
 
 
 def publish_form_data(**overrides):

@@ -100,6 +100,7 @@ def test_the_demo_exists_in_english(client, demo):
         ("/en/trouver/", "Find future neighbours"),
         ("/en/auvergne-rhone-alpes/", "Future neighbours in Auvergne-Rhône-Alpes"),
         ("/en/publier-ma-fiche/", "Publish my profile"),
+        ("/en/les-chiffres/", "Figures"),
         ("/en/contacter-l-equipe/", "Contact the team"),
     ]
     # The counts link to the English maps; the footer to the English legal texts.

@@ -66,6 +66,7 @@ from profiles_module.models import (
     Departement,
     Partner,
     Profile,
+    ProfileEvent,
     ProfileOption,
     Region,
     Sector,
@@ -491,6 +492,26 @@ class DemoProfiles:
             profile.news_consent_at = created
 
 
+def lifecycle_events(profile):
+    """The events the publication lifecycle would have logged for this history, so that
+    the editors' monthly figures (stats.admin) have months to show."""
+    Event = ProfileEvent.Kind
+    happened = [(Event.SUBMITTED, profile.created_at, "")]
+    if profile.email_confirmed_at:
+        happened += [
+            (Event.CONFIRMED, profile.email_confirmed_at, ""),
+            (Event.PUBLISHED, profile.first_published_at, ""),
+        ]
+    if profile.hidden_reason:
+        happened.append((Event.HIDDEN, profile.updated_at, "stale"))
+    return [
+        ProfileEvent(
+            profile=profile, profile_uid=profile.uid, kind=kind, created_at=when, detail=detail
+        )
+        for kind, when, detail in happened
+    ]
+
+
 def check_seed_unused(profiles):
     if Profile.objects.filter(uid__in=[p.uid for p in profiles]).exists():
         raise SeedAlreadyUsed
@@ -523,6 +544,9 @@ def insert(batch, *, index=True):
                 sector.profile_id = item.profile.pk
                 sectors.append(sector)
         Sector.objects.bulk_create(sectors)
+        ProfileEvent.objects.bulk_create(
+            event for profile in profiles for event in lifecycle_events(profile)
+        )
         for name in M2M_FIELDS:
             through = getattr(Profile, name).through
             through.objects.bulk_create(

@@ -6,7 +6,7 @@ from .contact import AbuseReport, BlockedSender, ContactMessage
 from .geography import Commune, Departement, Region, normalize_place_name
 from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
-from .pages import MapPage, PublishPage, SearchFilter
+from .pages import MapPage, PublishPage, SearchFilter, StatisticsPage
 from .partners import Partner
 from .profiles import Profile, Sector
 from .publication import (
@@ -34,6 +34,7 @@ __all__ = [
     "Region",
     "SearchFilter",
     "Sector",
+    "StatisticsPage",
     "TerritoryApprovalTask",
     "TerritoryLogEntry",
     "normalize_place_name",

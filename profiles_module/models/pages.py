@@ -1,4 +1,5 @@
-"""The map page: a Wagtail page editors place anywhere to let visitors search the profiles."""
+"""The app's page types: the map page visitors search the profiles with, the publication
+page, and the statistics page of a territory."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -181,3 +182,51 @@ class PublishPage(Page):
         from profiles_module.publication.forms import PublishProfileForm
 
         return PublishProfileForm
+
+
+class StatisticsPage(Page):
+    """The public figures of a territory: published fiches per département and per kind,
+    new fiches per month; counts only, the small ones masked."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+    regions = ParentalManyToManyField(
+        Region,
+        blank=True,
+        related_name="+",
+        verbose_name=_("régions"),
+        help_text=_("Leave régions and départements empty to cover the whole of France."),
+    )
+    departements = ParentalManyToManyField(
+        Departement, blank=True, related_name="+", verbose_name=_("départements")
+    )
+
+    template = "profiles_module/stats/statistics_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [
+                FieldPanel("regions", widget=CheckboxSelectMultiple),
+                FieldPanel("departements"),
+            ],
+            heading=_("Territory"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("statistics page")
+        verbose_name_plural = _("statistics pages")
+
+    def get_territory(self):
+        """The Territory the figures count (everything when nothing is chosen)."""
+        return Territory.of_page(self)
+
+    def get_context(self, request, *args, **kwargs):
+        # Page types serve their feature's view, which imports the models: imported when
+        # the page is served, the one import from the models up (docs/architecture.md).
+        from profiles_module.stats.views import statistics_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(statistics_context(self))
+        return context

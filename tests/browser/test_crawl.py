@@ -137,6 +137,7 @@ def visit_everything(page, base, blocked, fiches):
         "/trouver/?composition=couple&page=2",
         "/trouver/?departement=42&q=jardin",
         "/auvergne-rhone-alpes/",
+        "/les-chiffres/",
         *fiches,
         "/publier-ma-fiche/",
         "/contacter-l-equipe/",
@@ -154,6 +155,7 @@ def visit_everything(page, base, blocked, fiches):
         "/en/publier-ma-fiche/",
         "/en/contacter-l-equipe/",
         "/en/confidentialite/",
+        "/en/les-chiffres/",
         "/integration/aura/en/trouver/",
         "/en/apercu-integration/aura/",
     ):

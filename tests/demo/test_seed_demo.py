@@ -17,6 +17,7 @@ from profiles_module.models import (
     Commune,
     OutgoingEmail,
     Profile,
+    ProfileEvent,
     ProfileOption,
     Region,
     Sector,
@@ -154,6 +155,23 @@ def test_the_publication_lifecycle_has_nothing_to_do_on_the_seeding_day():
     assert not any(done.values()), done
     assert not OutgoingEmail.objects.exists()
     assert Profile.objects.count() == 200
+
+
+def test_the_history_of_each_profile_is_in_its_events_over_many_months():
+    """The editors' monthly figures read the lifecycle's events: the demo logs them."""
+    seed_demo(200)
+    Event = ProfileEvent.Kind
+    for profile in Profile.objects.all():
+        events = dict(profile.events.values_list("kind", "created_at"))
+        assert events[Event.SUBMITTED] == profile.created_at
+        assert events.get(Event.CONFIRMED) == profile.email_confirmed_at
+        assert events.get(Event.PUBLISHED) == profile.first_published_at
+        assert (Event.HIDDEN in events) == bool(profile.hidden_reason)
+    submitted = ProfileEvent.objects.filter(
+        kind=Event.SUBMITTED, created_at__gte=REFERENCE - timedelta(days=365)
+    )
+    months = {(when.year, when.month) for when in submitted.values_list("created_at", flat=True)}
+    assert len(months) >= 12
 
 
 def test_sectors_are_mostly_around_a_commune_where_people_live():

@@ -20,6 +20,7 @@ from profiles_module.models import (
     Profile,
     PublishPage,
     Region,
+    StatisticsPage,
     TerritoryApprovalTask,
 )
 
@@ -324,6 +325,27 @@ def create_demo_partner(origins=("http://127.0.0.1:8000", "http://localhost:8000
     return partner
 
 
+STATISTICS_PAGE = {
+    "title": "Les chiffres",
+    "slug": "les-chiffres",
+    "introduction": (
+        "<p>Combien de foyers cherchent un habitat participatif, où, et depuis quand\u00a0? "
+        "Les chiffres des fiches publiées sur Futurs voisins, partout en France\u00a0: par "
+        "département, par type de fiche et mois par mois. Pour qu'aucun foyer ne puisse être "
+        "reconnu, un nombre inférieur à 5 n'est jamais affiché.</p>"
+    ),
+}
+
+
+def create_statistics_page(home):
+    """The "Les chiffres" page (all of France) under the home page, in its menu; created once."""
+    if StatisticsPage.objects.filter(slug=STATISTICS_PAGE["slug"]).exists():
+        return
+    page = StatisticsPage(**STATISTICS_PAGE, show_in_menus=True)
+    home.add_child(instance=page)
+    page.save_revision().publish()
+
+
 class Command(BaseCommand):
     help = "Create the demo admin account, home page text and demo profiles (idempotent)."
 
@@ -349,6 +371,7 @@ class Command(BaseCommand):
             create_map_pages(home)
             add_counts(home)
             create_publish_page(home)
+            create_statistics_page(home)
             create_contact_page(home)
             create_legal_pages(home)
             translate_pages(home)
