@@ -242,3 +242,20 @@ def test_the_demo_has_one_statistics_page_for_all_of_france_in_its_menu(client, 
     assert "<h1>Les chiffres</h1>" in html and "habitat participatif" in html
     assert "<strong>9</strong> fiches publiées." in html
     assert table(html, "Fiches publiées par département")["Loire (42)"] == "8"
+
+
+def test_large_counts_are_grouped_by_thousands_in_each_language():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    cell = SimpleNamespace(masked=False, count=2836)
+    with translation.override("fr"):
+        assert render_to_string("profiles_module/stats/count.html", {"cell": cell}).strip() == (
+            "2\xa0836"
+        )
+    with translation.override("en"):
+        assert render_to_string("profiles_module/stats/count.html", {"cell": cell}).strip() == (
+            "2,836"
+        )
