@@ -114,6 +114,19 @@ def test_a_search_updates_as_you_click_and_can_be_shared(
     ), (theirs, bounds)
     other.context.close()
 
+    # From a result and back: the same criteria, and the same place on the map.
+    with page.expect_navigation():
+        page.locator(".fv-card__name a", has_text="Montse").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Retour à la recherche").click()
+    assert page.url == shared
+    page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.bounds")
+    back = page.locator("[data-fv-map]").get_attribute("data-bounds")
+    assert all(
+        abs(float(a) - float(b)) < 0.005
+        for a, b in zip(back.split(","), bounds.split(","), strict=True)
+    ), (back, bounds)
+
 
 @pytest.mark.browser
 def test_live_results_on_a_phone(mobile_page, live_site, map_page):

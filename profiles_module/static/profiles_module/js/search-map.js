@@ -52,12 +52,19 @@
     map.setView(options.centre, options.zoom);
   }
 
-  // The address keeps the view, so that a link or a reload shows the same place.
+  // The address keeps the view, so that a link or a reload shows the same place; so do
+  // the results' links back from a fiche ("Retour à la recherche").
   function rememberView() {
     var centre = map.getCenter();
     var params = new URLSearchParams(location.search);
     params.set("view", [centre.lat.toFixed(4), centre.lng.toFixed(4), map.getZoom()].join(","));
-    history.replaceState(history.state, "", location.pathname + "?" + params.toString());
+    var here = location.pathname + "?" + params.toString();
+    history.replaceState(history.state, "", here);
+    document.querySelectorAll(".fv-search__list a[href*='back=']").forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set("back", here);
+      link.href = url.pathname + url.search;
+    });
   }
   // Far-apart parts of the territory (overseas départements): one button each.
   var areas = document.querySelector("[data-fv-map-areas]");
