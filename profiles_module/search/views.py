@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from profiles_module.common.leaflet import tile_layer
 from profiles_module.conf import app_settings
+from profiles_module.models.profiles import ProfileKind
 from profiles_module.partners.embed import territory_for
 from profiles_module.search.cards import CARD_FIELDS, cards
 from profiles_module.search.facets import facet_counts
@@ -99,6 +100,10 @@ def search_context(request, page):
         "error_messages": error_messages,
         "show_distance": show_distance,
         "tiles": tile_layer(),
+        # The map's legend: each kind of profile the page shows, with its marker's shape.
+        "marker_kinds": [
+            (value, label) for value, label in ProfileKind.choices if not kinds or value in kinds
+        ],
         # Buttons to jump to each far-apart part of the territory (none when only one).
         "map_areas": [
             {"label": label, "bounds": ",".join(str(v) for corner in b for v in corner)}

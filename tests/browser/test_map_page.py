@@ -64,3 +64,53 @@ def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site)
         page.get_by_role("link", name="Retour à la recherche").click()
     assert "departement=42" in page.url and "tenure=cooperative" in page.url
     settle(page)
+
+
+@pytest.mark.browser
+def test_markers_show_the_kind_of_profile_by_shape_and_name(page, live_site):
+    home = HomePage.objects.first()
+    map_page = MapPage(title="Trouver des futurs voisins", slug="trouver")
+    home.add_child(instance=map_page)
+    make_profile(public_name="Stéphane", commune="42218", profile_kind="household")
+    make_profile(public_name="Les Castors", commune="42187", profile_kind="group")
+    make_profile(public_name="La Fabrique", commune="42147", profile_kind="resident")
+
+    page.goto(live_site + map_page.url + "?departement=42")
+    page.wait_for_function(
+        "() => document.querySelector('[data-fv-map]').dataset.mode === 'points'"
+    )
+    page.locator(".leaflet-marker-icon[title]").first.wait_for()
+    markers = page.locator(".leaflet-marker-icon[title]").evaluate_all(
+        """els => els.map(e => [e.title, e.querySelector('.fv-marker').className,
+                               e.getAttribute('aria-label')])"""
+    )
+    assert sorted(markers) == [
+        [
+            "La Fabrique",
+            "fv-marker fv-marker--resident",
+            "La Fabrique (Habitant·e d'un habitat participatif)",
+        ],
+        [
+            "Les Castors",
+            "fv-marker fv-marker--group",
+            "Les Castors (Groupe en constitution qui cherche des membres)",
+        ],
+        [
+            "Stéphane",
+            "fv-marker fv-marker--household",
+            "Stéphane (Futur·e habitant·e (personne ou foyer))",
+        ],
+    ]
+    # The legend gives each kind its shape, and a shape is drawn differently per kind.
+    legend = page.locator(".fv-legend li").all_inner_texts()
+    assert legend[:3] == [
+        "Futur·e habitant·e (personne ou foyer)",
+        "Groupe en constitution qui cherche des membres",
+        "Habitant·e d'un habitat participatif",
+    ]
+    shapes = page.locator(".fv-legend .fv-marker").evaluate_all(
+        """els => els.map(e => { const s = getComputedStyle(e);
+                                 return [s.borderRadius, s.transform, s.clipPath].join('|'); })"""
+    )
+    assert len(set(shapes)) == len(shapes)
+    settle(page)

@@ -146,10 +146,28 @@
     });
   }
 
+  // A profile's marker: a shape and a colour per kind of profile, as the legend shows,
+  // named with its kind for screen readers.
+  function kindLabel(kind) {
+    var item = document.querySelector(".fv-legend [data-kind='" + kind + "']");
+    return item ? item.textContent.trim() : "";
+  }
+
   function profileMarker(feature) {
     var c = feature.geometry.coordinates;
     var p = feature.properties;
-    var marker = L.marker([c[1], c[0]], { title: p.name, alt: p.name, keyboard: true });
+    var kind = String(p.kind).replace(/[^a-z_]/g, "");
+    // The shape is an inner element: Leaflet places the icon itself with a transform.
+    var icon = L.divIcon({
+      className: "fv-marker-icon",
+      html: "<span class=\"fv-marker fv-marker--" + kind + "\"></span>",
+      iconSize: [22, 22],
+    });
+    var marker = L.marker([c[1], c[0]], { icon: icon, title: p.name, keyboard: true });
+    marker.on("add", function () {
+      var label = kindLabel(kind);
+      marker.getElement().setAttribute("aria-label", label ? p.name + " (" + label + ")" : p.name);
+    });
     var link = document.createElement("a");
     link.href = p.url;
     link.textContent = p.name;
