@@ -57,6 +57,12 @@ def search_live(page, live_site, map_page):
     page.goto(live_site + map_page.url)
     page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '5'")
     page.evaluate("() => { window.fvSamePage = true; }")
+    criteria = page.locator("[data-fv-criteria]")
+    phone = page.viewport_size["width"] < 768
+    # On a phone the criteria are folded under their summary, the results first.
+    assert criteria.evaluate("d => d.open") is not phone
+    if phone:
+        page.locator(".fv-criteria__summary").click()
     assert count_of(page, "kind", "household") == "(5)"
 
     choice(page, "tenure", "cooperative").check()
@@ -73,6 +79,7 @@ def search_live(page, live_site, map_page):
     assert page.evaluate("() => window.fvSamePage") is True
     assert page.evaluate("() => document.activeElement.value") == "cooperative"
     assert "tenure=cooperative" in page.url
+    assert page.locator(".fv-criteria__summary").inner_text() == "Critères (1 utilisé)"
 
     # Words, once typing pauses.
     page.locator("#id_q").fill("jardin")

@@ -11,6 +11,13 @@
   var results = document.querySelector(".fv-search__results");
   if (!form || !results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
   var TYPING_PAUSE = 400;
+  // On a phone the criteria fold behind their summary (how many are in use), so that the
+  // count and the results come first; not when the search did not understand one.
+  var criteria = document.querySelector("[data-fv-criteria]");
+  if (criteria && window.matchMedia("(max-width: 47.99em)").matches
+      && !results.querySelector(".fv-alert")) {
+    criteria.open = false;
+  }
   var timer = null;
   var request = 0;
 
@@ -63,6 +70,7 @@
         alerts(page);
         same(".fv-search__list", page);
         same(".language-switch", page);  // its links keep the criteria
+        same("[data-fv-criteria-count]", page);
         choiceCounts(page);
         var options = page.getElementById("fv-map-options");
         var map = document.querySelector("[data-fv-map]");
