@@ -114,3 +114,26 @@ def test_markers_show_the_kind_of_profile_by_shape_and_name(page, live_site):
     )
     assert len(set(shapes)) == len(shapes)
     settle(page)
+
+
+@pytest.mark.browser
+def test_a_group_of_markers_is_a_named_button_that_zooms(page, live_site):
+    home = HomePage.objects.first()
+    map_page = MapPage(title="Trouver des futurs voisins", slug="trouver")
+    home.add_child(instance=map_page)
+    for number in range(3):
+        make_profile(public_name=f"Foyer {number}", email=f"f{number}@example.org")
+
+    page.goto(live_site + map_page.url + "?view=45.43,4.39,9")
+    page.wait_for_function(
+        "() => document.querySelector('[data-fv-map]').dataset.mode === 'points'"
+    )
+    group = page.get_by_role("button", name="3 fiches — zoomer")
+    group.wait_for()
+    before = page.locator("[data-fv-map]").get_attribute("data-bounds")
+    group.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "b => document.querySelector('[data-fv-map]').dataset.bounds !== b", arg=before
+    )
+    settle(page)

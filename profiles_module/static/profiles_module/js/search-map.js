@@ -78,7 +78,27 @@
     });
   }
 
-  var points = L.markerClusterGroup({ maxClusterRadius: 50, spiderfyOnMaxZoom: true });
+  // A group of nearby markers says what it holds ("12 fiches — zoomer"), as the count
+  // squares do: Leaflet makes it a button, named by its text.
+  function clusterIcon(cluster) {
+    var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var html = document.createElement("div");
+    var shown = document.createElement("span");
+    shown.setAttribute("aria-hidden", "true");
+    shown.textContent = count.toLocaleString(lang);
+    var name = document.createElement("span");
+    name.className = "fv-visually-hidden";
+    name.textContent = cellLabel(count);
+    html.append(shown, name);
+    return L.divIcon({
+      html: html.outerHTML, className: "marker-cluster marker-cluster-" + size, iconSize: [40, 40],
+    });
+  }
+
+  var points = L.markerClusterGroup({
+    maxClusterRadius: 50, spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
+  });
   var cells = L.layerGroup();
   points.addTo(map);
   cells.addTo(map);
