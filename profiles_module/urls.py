@@ -61,4 +61,6 @@ urlpatterns += [
     path("api/v1/profiles/", api.profiles_json, name="api_profiles"),
     path("api/v1/profiles.geojson", api.profiles_geojson, name="api_profiles_geojson"),
     path("api/v1/profiles/map/", api.profiles_map, name="api_map"),
+    # The preview a map's marker opens: the fiche's result card.
+    path("api/v1/profiles/<uuid:uid>/card/", api.profile_card, name="api_profile_card"),
 ]

@@ -13,7 +13,7 @@ from functools import cache, wraps
 from django.core.handlers.exception import response_for_exception
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Value
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from profiles_module.conf import app_settings
 from profiles_module.models import MapPage, Profile, ProfileOption
 from profiles_module.models.profiles import PUBLIC_FIELDS, choice_labels
 from profiles_module.partners.embed import territory_for
-from profiles_module.search.cards import public_sectors
+from profiles_module.search.cards import CARD_FIELDS, cards, public_sectors
 from profiles_module.search.filters import ProfileFilterSet
 from profiles_module.search.query import map_features, parse_bbox, public_point
 
@@ -299,3 +299,16 @@ def profiles_map(request):
         {"type": "FeatureCollection", "mode": mode, "features": features},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@public_api
+def profile_card(request, uid):
+    """The result card of one published fiche, as the list shows it: the preview a map's
+    marker opens. ``?back=`` is the search its link leads back to (a path of this site)."""
+    back = request.GET.get("back", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = ""
+    found = cards(Profile.objects.public().filter(uid=uid).values(*CARD_FIELDS), back[:2000])
+    if not found:
+        raise Http404
+    return HttpResponse(found[0]["html"])

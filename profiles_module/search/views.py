@@ -1,5 +1,7 @@
 """The map page's view: the filter form, one page of results and the map's options."""
 
+from uuid import UUID
+
 from django.core.paginator import Paginator
 from django.urls import reverse
 
@@ -116,6 +118,8 @@ def search_context(request, page):
             "zoom": page.zoom,
             "bounds": bounds,
             "endpoint": reverse("profiles_module:api_map") + "?" + map_query,
+            # Each marker's preview: this URL with the fiche's uid in place of the zeros.
+            "cardEndpoint": reverse("profiles_module:api_profile_card", args=[UUID(int=0)]),
             "pointsMinZoom": POINTS_MIN_ZOOM,
         },
     }

@@ -53,7 +53,8 @@ def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site)
     settle(page)
     with page.expect_navigation():
         popup_link.click()
-    assert re.search(r"/futurs-voisins/fiches/[0-9a-f-]+/romane/$", page.url)
+    # The preview card links to the fiche with the way back to this search.
+    assert re.search(r"/futurs-voisins/fiches/[0-9a-f-]+/romane/\?back=/trouver/", page.url)
     assert page.locator("h1").inner_text() == "Romane"
 
     # From a card, the profile page leads back to the same search.
@@ -136,4 +137,31 @@ def test_a_group_of_markers_is_a_named_button_that_zooms(page, live_site):
     page.wait_for_function(
         "b => document.querySelector('[data-fv-map]').dataset.bounds !== b", arg=before
     )
+    settle(page)
+
+
+@pytest.mark.browser
+def test_a_marker_opens_a_preview_of_the_fiche_by_keyboard(page, live_site):
+    home = HomePage.objects.first()
+    map_page = MapPage(title="Trouver des futurs voisins", slug="trouver")
+    home.add_child(instance=map_page)
+    make_profile(public_name="Stéphane", commune="42218", tenure="cooperative")
+    make_profile(public_name="Romane", commune="42187", email="r@example.org")
+
+    page.goto(live_site + map_page.url + "?departement=42")
+    marker = page.locator(".leaflet-marker-icon[title='Stéphane']")
+    marker.wait_for()
+    settle(page)
+    marker.focus()
+    page.keyboard.press("Enter")
+    preview = page.locator(".leaflet-popup-content .fv-card--preview")
+    preview.wait_for()
+    assert "coopérative d'habitants" in preview.inner_text().lower()
+    assert "Saint-Étienne" in preview.inner_text()
+    page.wait_for_function("() => document.activeElement.closest('.fv-card--preview') !== null")
+    href = page.evaluate("() => document.activeElement.getAttribute('href')")
+    assert "/stephane/?back=" in href and "departement%3D42" in href
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('.leaflet-popup')")
+    assert page.evaluate("() => document.activeElement.getAttribute('title')") == "Stéphane"
     settle(page)

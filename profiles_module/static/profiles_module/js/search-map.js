@@ -191,9 +191,49 @@
     var link = document.createElement("a");
     link.href = p.url;
     link.textContent = p.name;
-    marker.bindPopup(link);
+    marker.bindPopup(link, { minWidth: 240, maxWidth: 320 });
     marker.fvUrl = p.url;
+    // The popup previews the fiche: its result card, fetched when opened, with its link
+    // focused (Escape closes it and brings the focus back to the marker).
+    marker.on("popupopen", function () {
+      var url = options.cardEndpoint.replace(ZERO_UID, p.uid)
+        + "?back=" + encodeURIComponent(location.pathname + location.search);
+      fetch(url, { headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null || !marker.isPopupOpen()) return;
+          marker.setPopupContent(preview(html));
+          var first = marker.getPopup().getElement().querySelector("a");
+          if (first) first.focus();
+        })
+        .catch(function () { /* the name's link stays */ });
+      link.focus();
+      // Leaflet closes a popup on Escape only while the map itself has the focus.
+      var element = marker.getPopup().getElement();
+      if (!element.fvEscape) {
+        element.fvEscape = true;
+        element.addEventListener("keydown", function (event) {
+          if (event.key !== "Escape") return;
+          marker.closePopup();
+          if (marker.getElement()) marker.getElement().focus();
+        });
+      }
+    });
     return marker;
+  }
+
+  var ZERO_UID = "00000000-0000-0000-0000-000000000000";
+
+  // A card as the list has it, its ids made its own (the same fiche may be listed too).
+  function preview(html) {
+    var card = new DOMParser().parseFromString(html, "text/html").querySelector("article");
+    var heading = card.querySelector("[id]");
+    if (heading) {
+      heading.id += "-preview";
+      card.setAttribute("aria-labelledby", heading.id);
+    }
+    card.classList.add("fv-card--preview");
+    return document.importNode(card, true);
   }
 
   function showPoints(features) {
