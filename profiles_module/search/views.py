@@ -11,7 +11,7 @@ from profiles_module.models.profiles import ProfileKind
 from profiles_module.partners.embed import territory_for
 from profiles_module.search.cards import CARD_FIELDS, cards
 from profiles_module.search.facets import facet_counts
-from profiles_module.search.filters import ProfileFilterSet
+from profiles_module.search.filters import DEFAULT_KM, ProfileFilterSet
 from profiles_module.search.map_areas import map_areas
 from profiles_module.search.query import POINTS_MIN_ZOOM
 
@@ -84,7 +84,17 @@ def search_context(request, page):
     ]
     latitude, longitude = page.centre
     map_query = f"page_id={page.pk}" + (f"&{querystring}" if querystring else "")
-    show_distance = filterset.chosen_commune is not None
+    commune = filterset.chosen_commune
+    show_distance = commune is not None
+    # The searched circle, drawn on the map around the chosen commune.
+    radius = (
+        {
+            "centre": [commune.latitude, commune.longitude],
+            "km": int(form.cleaned_data.get("km") or DEFAULT_KM),
+        }
+        if commune is not None and commune.latitude is not None
+        else None
+    )
     return {
         "filterset": filterset,
         "results": results,
@@ -121,5 +131,6 @@ def search_context(request, page):
             # Each marker's preview: this URL with the fiche's uid in place of the zeros.
             "cardEndpoint": reverse("profiles_module:api_profile_card", args=[UUID(int=0)]),
             "pointsMinZoom": POINTS_MIN_ZOOM,
+            "radius": radius,
         },
     }

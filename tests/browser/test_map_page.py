@@ -165,3 +165,26 @@ def test_a_marker_opens_a_preview_of_the_fiche_by_keyboard(page, live_site):
     page.wait_for_function("() => !document.querySelector('.leaflet-popup')")
     assert page.evaluate("() => document.activeElement.getAttribute('title')") == "Stéphane"
     settle(page)
+
+
+@pytest.mark.browser
+def test_the_searched_circle_is_drawn_around_the_commune(page, live_site):
+    home = HomePage.objects.first()
+    map_page = MapPage(title="Trouver des futurs voisins", slug="trouver")
+    home.add_child(instance=map_page)
+    make_profile(public_name="Stéphane", commune="42218")
+
+    page.goto(live_site + map_page.url)
+    page.locator("[data-fv-map]").wait_for()
+    assert page.locator("path.fv-radius").count() == 0
+    page.goto(live_site + map_page.url + "?commune=42218&km=50")
+    circle = page.locator("path.fv-radius")
+    circle.wait_for(state="attached")
+    wide = circle.bounding_box()["width"]
+    # A smaller radius, chosen live: a smaller circle, around the same commune.
+    page.select_option("#id_km", "10")
+    page.wait_for_function(
+        "w => document.querySelector('path.fv-radius').getBoundingClientRect().width < w / 2",
+        arg=wide,
+    )
+    settle(page)

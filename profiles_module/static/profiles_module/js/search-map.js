@@ -96,6 +96,18 @@
     });
   }
 
+  // The searched circle around the chosen commune (none without a commune).
+  var radius = L.layerGroup().addTo(map);
+  function drawRadius() {
+    radius.clearLayers();
+    if (!options.radius) return;
+    L.circle(options.radius.centre, {
+      radius: options.radius.km * 1000, interactive: false, className: "fv-radius",
+      color: "#1d5f8a", weight: 2, dashArray: "6 4", fillOpacity: 0.06,
+    }).addTo(radius);
+  }
+  drawRadius();
+
   var points = L.markerClusterGroup({
     maxClusterRadius: 50, spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
   });
@@ -304,6 +316,7 @@
   // New criteria (search-live.js): the new search's data, on its profiles' extent.
   element.addEventListener("fv:results", function (event) {
     options = event.detail;
+    drawRadius();
     points.clearLayers();
     cells.clearLayers();
     markers = {};
