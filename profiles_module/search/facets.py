@@ -1,5 +1,5 @@
 """How many fiches each choice of the search form would find, shown next to it
-("coopérative d'habitants (412)").
+("coopérative d'habitants (412)", "Loire (38)").
 
 A choice's count is taken over the fiches that match every other criterion of the
 search, not the criterion it belongs to: ticking a second tenure adds its count to the
@@ -8,17 +8,20 @@ results, so the choices of a criterion stay useful once one is ticked.
 A fixed number of queries whatever the number of fiches or of choices: one pass of
 conditional counts for the criteria on the fiche's own row that the search does not use
 (their counts are over its own results), one per criterion it uses, one per list of
-options. Kept a minute in the shared cache (the national page without criteria, most
+options or of places. Kept a minute in the shared cache (the national page without criteria, most
 visitors' first page, is counted once a minute rather than on every visit).
 """
 
 import hashlib
+from datetime import timedelta
 from functools import partial
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db import connections, router
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
-from profiles_module.models import Profile, ProfileOption
+from profiles_module.models import Profile, ProfileOption, Sector
 
 # Criteria that are a column of the fiche.
 COLUMNS = {
@@ -79,6 +82,8 @@ def count_choices(filterset):
         matching = matching_all_but(name if name in used else None)
         if name in CONDITIONS:
             counts.update(count_conditions(filterset, [name], matching))
+        elif name in PLACES:
+            counts[name] = PLACES[name](matching)
         else:
             counts[name] = count_options(filterset, name, matching)
     return counts
@@ -123,6 +128,51 @@ def count_options(filterset, name, queryset):
     return {slug: by_id[pk] for pk, slug in slugs}
 
 
+def count_departements(queryset):
+    """{département code: count}, a fiche counted once in each département one of its
+    sectors overlaps, as the département filter finds it (territory.profiles_overlapping):
+    a sector lying in the département, or the région sector containing it. The pairs
+    (fiche, département) of both cases are counted together, so that a fiche with both
+    kinds of sector counts once."""
+    profiles = queryset.values("pk")
+    lying_in = Sector.objects.filter(
+        profile__in=profiles, territory_departement__isnull=False
+    ).values("profile_id", code=F("territory_departement__code"))
+    containing = Sector.objects.filter(profile__in=profiles, region__isnull=False).values(
+        "profile_id", code=F("region__departements__code")
+    )
+    pairs = lying_in.order_by().union(containing.order_by(), all=True).order_by()
+    sql, params = pairs.query.sql_with_params()
+    with connections[router.db_for_read(Sector)].cursor() as cursor:
+        cursor.execute(
+            # The subquery is Django's own SQL, its values passed as parameters.
+            f"SELECT code, COUNT(DISTINCT profile_id) FROM ({sql}) pairs GROUP BY code",  # noqa: S608
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+def count_regions(queryset):
+    """{région code: count}: every sector knows the région it lies in."""
+    return dict(
+        Sector.objects.filter(profile__in=queryset.values("pk"), territory_region__isnull=False)
+        .values("territory_region__code")
+        .annotate(number=Count("profile_id", distinct=True))
+        .values_list("territory_region__code", "number")
+    )
+
+
+PLACES = {"departement": count_departements, "region": count_regions}
+
+
+def confirmed_within(months):
+    """The confirmed filter's condition (filters.py), with no annotation to alias."""
+    since = timezone.now() - timedelta(days=round(30.44 * int(months)))
+    return Q(last_confirmed_at__gte=since) | Q(
+        last_confirmed_at__isnull=True, created_at__gte=since
+    )
+
+
 def column_is(column, choice):
     return Q(**{column: choice})
 
@@ -136,5 +186,11 @@ CONDITIONS = {
     # Only the fiches that show their contribution, as the filter itself (a count over
     # hidden values would reveal them).
     "financing": lambda choice: Q(financing_public=True, financing_band=choice),
+    "social_housing": lambda choice: Q(
+        financing_public=True, social_housing_eligible=choice == "yes"
+    ),
+    "children": lambda choice: Q(children__gte=int(choice)),
+    "place": lambda choice: Q(place_identified=choice == "yes"),
+    "confirmed": confirmed_within,
 }
-COUNTED = {*CONDITIONS, "project", "step", "value"}
+COUNTED = {*CONDITIONS, *PLACES, "project", "step", "value"}

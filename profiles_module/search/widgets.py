@@ -87,8 +87,9 @@ class FilterChoices:
         # (value, label, selected, count or None): `options` keeps Django's three items for
         # the templates host sites override.
         counts = self.counts
+        # A select's "any" counts nothing of its own.
         widget["counted_options"] = [
-            (*option, None if counts is None else counts.get(option[0], 0))
+            (*option, None if counts is None or option[0] == "" else counts.get(option[0], 0))
             for option in widget["options"]
         ]
         # The attributes as Django's flatatt writes them, once per widget rather than once

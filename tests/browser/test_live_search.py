@@ -64,6 +64,8 @@ def search_live(page, live_site, map_page):
     if phone:
         page.locator(".fv-criteria__summary").click()
     assert count_of(page, "kind", "household") == "(5)"
+    loire = page.locator("select[name=departement] option[value='42']")
+    assert loire.inner_text() == "Loire (42) – 4 fiches"
 
     choice(page, "tenure", "cooperative").check()
     wait_for_search(page, "tenure=cooperative")
@@ -74,6 +76,7 @@ def search_live(page, live_site, map_page):
     # The other criteria's counts follow; the tenures' own do not (what a tick adds).
     assert count_of(page, "kind", "household") == "(4)"
     assert count_of(page, "tenure", "rental") == "(1)"
+    assert loire.inner_text() == "Loire (42) – 3 fiches"  # a select's options too
     # The map shows the same search, and nothing was loaded again.
     page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '4'")
     assert page.evaluate("() => window.fvSamePage") is True

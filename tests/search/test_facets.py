@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from profiles_module.models import ProfileOption
+from profiles_module.models import Departement, ProfileOption, Region, Sector
 from profiles_module.models.profiles import (
     AgeBand,
     Composition,
@@ -63,6 +63,9 @@ def fiches():
             profile_kind=draw.choice(ProfileKind.values),
             composition=draw.choice(Composition.values),
             adults=adults,
+            children=draw.choice([0, 0, 1, 2]),
+            place_identified=draw.random() < 0.3,
+            social_housing_eligible=draw.choice([True, False, None]),
             age_bands=draw.sample(AgeBand.values, draw.randint(0, adults)),
             setting=draw.choice([*Setting.values, ""]),
             tenure=draw.choice([*Tenure.values, ""]),
@@ -77,6 +80,19 @@ def fiches():
             (ProfileOption.Category.STEP, profile.steps),
         ]:
             relation.set(draw.sample(options[category], draw.randint(0, 3)))
+        # A second sector of another kind for some: a région holding the commune's
+        # département (the fiche must count once there), a département, a far région.
+        extra = draw.choice(
+            [
+                None,
+                None,
+                Sector(kind="region", region=Region.objects.get(code="84")),
+                Sector(kind="departement", departement=Departement.objects.get(code="69")),
+                Sector(kind="region", region=Region.objects.get(code="11")),
+            ]
+        )
+        if extra is not None:
+            profile.sectors.add(extra)
         profile.save()  # ParentalManyToManyField: kept in memory until then
 
 
@@ -102,6 +118,8 @@ SEARCHES = [
     {"q": "jardin", "role": ["create"]},
     {"financing": ["20k_75k"], "value": ["ecology"]},
     {"step": ["training"], "tenure": ["ownership"], "kind": ["group", "resident"]},
+    {"departement": ["42"], "children": "1", "place": "no"},
+    {"region": ["84"], "confirmed": "3", "social_housing": "yes"},
 ]
 
 
@@ -163,3 +181,16 @@ def test_the_counts_take_a_fixed_number_of_queries(client, map_page):
     for number in range(30):
         make_profile(email=f"n{number}@example.org", tenure="cooperative")
     assert queries_for(data) == few
+
+
+def test_the_selects_say_how_many_each_choice_would_find(client, fiches, map_page):
+    """Départements, régions and the yes/no criteria are selects: each option ends with
+    its count, and "any" with none."""
+    html = client.get(map_page.url, {"region": "84"}).content.decode()
+    counts = facet_counts(search({"region": ["84"]}))
+    loire = counts["departement"]["42"]
+    assert loire > 0
+    assert f'<option value="42">Loire (42) – {loire} fiches</option>' in html
+    assert '<option value="" selected>indifférent</option>' in html  # no count for "any"
+    outside = counts["region"]["11"]
+    assert re.search(rf'<option value="11">Île-de-France – {outside} fiches?</option>', html)

@@ -45,6 +45,12 @@
       if (count && myCount) myCount.textContent = count.textContent;
       mine.closest("label").parentNode.className = theirs.closest("label").parentNode.className;
     });
+    // A select's options carry their count in their text; the selected one stays selected.
+    from.querySelectorAll(".fv-filters select option").forEach(function (theirs) {
+      var select = theirs.parentNode;
+      var mine = form.querySelector('select[name="' + select.name + '"] option[value="' + CSS.escape(theirs.value) + '"]');
+      if (mine) mine.textContent = theirs.textContent;
+    });
   }
 
   function alerts(from) {
