@@ -321,8 +321,18 @@
     cells.clearLayers();
     markers = {};
     mode = "";
-    if (options.bounds) fit(options.bounds);
+    // A hidden map (the list shown on a phone) has no size to fit: fitted once shown.
+    if (options.bounds && element.offsetParent === null) hiddenFit = options.bounds;
+    else if (options.bounds) fit(options.bounds);
     load();
+  });
+
+  // Shown again (search-switch.js): the map takes its size, and the view it missed.
+  var hiddenFit = null;
+  element.addEventListener("fv:shown", function () {
+    map.invalidateSize();
+    if (hiddenFit) fit(hiddenFit);
+    hiddenFit = null;
   });
 
   map.on("moveend", function () {
