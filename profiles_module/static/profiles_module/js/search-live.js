@@ -64,6 +64,9 @@
     var target = address();
     var mine = ++request;
     results.setAttribute("aria-busy", "true");
+    // The map fetches its own data for the new criteria meanwhile (search-map.js).
+    var map = document.querySelector("[data-fv-map]");
+    if (map) map.dispatchEvent(new CustomEvent("fv:criteria", { detail: target.split("?")[1] || "" }));
     fetch(target, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
@@ -79,7 +82,6 @@
         same("[data-fv-criteria-count]", page);
         choiceCounts(page);
         var options = page.getElementById("fv-map-options");
-        var map = document.querySelector("[data-fv-map]");
         if (options && map) {
           document.getElementById("fv-map-options").textContent = options.textContent;
           map.dispatchEvent(new CustomEvent("fv:results", { detail: JSON.parse(options.textContent) }));

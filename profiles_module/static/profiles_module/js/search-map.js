@@ -313,18 +313,49 @@
       });
   }
 
-  // New criteria (search-live.js): the new search's data, on its profiles' extent.
+  // New criteria (search-live.js), before their page arrives: the map asks at once for
+  // its view under them, beside the page's request rather than after it.
+  element.addEventListener("fv:criteria", function (event) {
+    var endpoint = new URL(options.endpoint, location.href);
+    var query = new URLSearchParams(event.detail);
+    ["page", "sort", "view"].forEach(function (name) { query.delete(name); });
+    query.set("page_id", endpoint.searchParams.get("page_id"));
+    options.endpoint = endpoint.pathname + "?" + query.toString();
+    load();
+  });
+
+  function sameSearch(one, other) {
+    var sorted = function (url) {
+      return Array.from(new URL(url, location.href).searchParams.entries()).sort().join("&");
+    };
+    return sorted(one) === sorted(other);
+  }
+
+  // Whether the view already shows these profiles well: all in it, and not lost in a
+  // corner of it. A tick among the national results keeps the view; a commune or a
+  // département moves it to them.
+  function showsWell(bounds) {
+    var view = map.getBounds();
+    var wanted = L.latLngBounds(bounds);
+    if (!view.contains(wanted)) return false;
+    var tall = (wanted.getNorth() - wanted.getSouth()) / (view.getNorth() - view.getSouth());
+    var wide = (wanted.getEast() - wanted.getWest()) / (view.getEast() - view.getWest());
+    return Math.max(tall, wide) >= 0.25;
+  }
+
+  // The new search's page: its canonical data address, and its profiles' extent.
   element.addEventListener("fv:results", function (event) {
+    var asked = options.endpoint;
     options = event.detail;
     drawRadius();
-    points.clearLayers();
-    cells.clearLayers();
-    markers = {};
-    mode = "";
-    // A hidden map (the list shown on a phone) has no size to fit: fitted once shown.
-    if (options.bounds && element.offsetParent === null) hiddenFit = options.bounds;
-    else if (options.bounds) fit(options.bounds);
-    load();
+    if (options.bounds && element.offsetParent === null) {
+      // A hidden map (the list shown on a phone) has no size to fit: fitted once shown.
+      hiddenFit = options.bounds;
+    } else if (options.bounds && !showsWell(options.bounds)) {
+      fit(options.bounds);  // then loads, once moved
+      return;
+    }
+    if (!sameSearch(asked, options.endpoint)) load();
   });
 
   // Shown again (search-switch.js): the map takes its size, and the view it missed.
