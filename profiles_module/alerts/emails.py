@@ -27,12 +27,11 @@ def alert_context(alert):
     the partner's pages when saved there (an alert has a site, a partner and a
     language, as a fiche does)."""
     site = alert.site or default_site()
-    unsubscribe = tokens.unsubscribe_token(alert)
     return {
         "alert": alert,
         "site_name": (site.site_name if site else "") or "Futurs voisins",
-        "map_url": link(alert, "alert_map", unsubscribe),
-        "unsubscribe_url": link(alert, "alert_unsubscribe", unsubscribe),
+        "map_url": link(alert, "alert_map", tokens.map_token(alert)),
+        "unsubscribe_url": link(alert, "alert_unsubscribe", tokens.unsubscribe_token(alert)),
     } | partner_branding(alert)
 
 

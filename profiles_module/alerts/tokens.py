@@ -9,6 +9,8 @@ from profiles_module.conf import app_settings
 
 CONFIRM_SALT = "profiles_module.alerts.confirm"
 UNSUBSCRIBE_SALT = "profiles_module.alerts.unsubscribe"
+# "See the search on the map": a forwarded digest must not let its reader unsubscribe.
+MAP_SALT = "profiles_module.alerts.map"
 
 
 def confirm_token(alert):
@@ -17,6 +19,10 @@ def confirm_token(alert):
 
 def unsubscribe_token(alert):
     return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(alert.uid.hex)
+
+
+def map_token(alert):
+    return signing.Signer(salt=MAP_SALT).sign(alert.uid.hex)
 
 
 def confirmed_uid(token):
@@ -32,9 +38,9 @@ def confirmed_uid(token):
     return value if isinstance(value, str) else None
 
 
-def unsubscribed_uid(token):
-    """The uid (hex) an unsubscribe token was signed for, or None."""
+def signed_uid(token, salt):
+    """The uid (hex) an unsubscribe or map token was signed for, or None."""
     try:
-        return signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token[:200])
+        return signing.Signer(salt=salt).unsign(token[:200])
     except signing.BadSignature:
         return None

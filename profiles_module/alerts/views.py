@@ -135,7 +135,7 @@ def confirm_alert(request, token):
 def unsubscribe(request, token):
     """GET: a page with one button (mail scanners follow links and must not unsubscribe);
     POST: the button, or the mail client's List-Unsubscribe-Post, erases the alert."""
-    uid = tokens.unsubscribed_uid(token)
+    uid = tokens.signed_uid(token, tokens.UNSUBSCRIBE_SALT)
     alert = alert_of(uid) if uid else None
     template = "profiles_module/alerts/unsubscribe.html"
     if uid is None:
@@ -150,7 +150,7 @@ def unsubscribe(request, token):
 @never_cache
 def alert_map(request, token):
     """The "see this search on the map" link of the emails."""
-    uid = tokens.unsubscribed_uid(token)
+    uid = tokens.signed_uid(token, tokens.MAP_SALT)
     alert = alert_of(uid) if uid else None
     if alert is None or not alert.page.live:
         return redirect("/")

@@ -15,7 +15,7 @@ from profiles_module.alerts.emails import send_digests
 from profiles_module.models import SearchAlert
 from tests.factories import make_fiche, make_map_page, make_partner, make_profile, manage_link
 
-from .conftest import emails_to, link_in, save_search
+from .helpers import emails_to, link_in, save_search
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def new_fiche(number, sectors, at, **fields):
 
 
 def names_in(message):
-    return set(re.findall(r"^\* (.+?) \(", message.body, re.M))
+    return set(re.findall(r"^\* (.+?) — ", message.body, re.M))
 
 
 def test_nothing_but_the_confirmation_is_sent_until_the_link_is_followed(client, map_page):

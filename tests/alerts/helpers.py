@@ -1,13 +1,13 @@
-"""Helpers of the alert tests: save a search as a visitor does, read the alert emails."""
+"""Helpers of the alert tests and of the privacy scans: save a search as a visitor does,
+read the alert emails."""
 
 import re
 
-import pytest
 from django.core import mail
 
 from tests.helpers import FormParser, path_of
 
-ALERT_FORM = "/futurs-voisins/alertes/"
+ACTION_RE = re.compile(r'action="([^"]*/alertes/)"')
 
 
 def alert_form_data(response, address, frequency=None):
@@ -26,11 +26,12 @@ def alert_form_data(response, address, frequency=None):
 
 
 def save_search(client, page_url, address, frequency=None):
-    """A visitor opens `page_url` (a map page with its criteria) and saves the search."""
+    """A visitor opens `page_url` (a map page with its criteria) and saves the search
+    with the page's own form."""
     response = client.get(page_url)
     assert response.status_code == 200
     data = alert_form_data(response, address, frequency)
-    action = re.search(r'action="([^"]*/alertes/)"', response.content.decode())[1]
+    action = ACTION_RE.search(response.content.decode())[1]
     return client.post(action, data)
 
 
@@ -42,8 +43,3 @@ def link_in(message, fragment):
     return next(
         path_of(url) for url in re.findall(r"https?://[^\s\"<>]+", message.body) if fragment in url
     )
-
-
-@pytest.fixture
-def no_wait(settings):
-    settings.PROFILES_CONTACT_FORM_MIN_SECONDS = 0
