@@ -15,7 +15,12 @@ def clean_query(query, page, partner=None):
     """The query string of the valid criteria of `query` on `page`, as the map's links
     write them (a commune as its INSEE code), without pagination or order."""
     filterset = page_filterset(QueryDict(query), page, partner)
-    return filterset.querystring(exclude=NOT_CRITERIA)
+    cleaned = QueryDict(filterset.querystring(exclude=NOT_CRITERIA), mutable=True)
+    # The radius the live search always sends means nothing without a commune: the same
+    # search saved twice is then one alert.
+    if "commune" not in cleaned:
+        cleaned.pop("km", None)
+    return cleaned.urlencode()
 
 
 def matching_fiches(alert):
