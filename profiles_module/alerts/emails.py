@@ -68,12 +68,13 @@ def send_confirmation(alert, now=None):
 
 
 def due_alerts(now):
-    """Confirmed alerts whose period has passed since their last check."""
+    """Confirmed alerts whose period has passed since their last check (their map page
+    still published: an unpublished page's search is suspended, not erased)."""
     due = Q()
     for frequency, period in PERIODS.items():
         due |= Q(frequency=frequency, checked_until__lte=now - period + DUE_SLACK)
     return (
-        SearchAlert.objects.filter(confirmed_at__isnull=False)
+        SearchAlert.objects.filter(confirmed_at__isnull=False, page__live=True)
         .filter(due)
         .select_related("page", "partner", "site", "profile")
         .order_by("pk")

@@ -73,3 +73,16 @@ def owner_map_page(profile):
         if page.locale.language_code == (profile.language or "fr"):
             return page
     return candidates[0] if candidates else None
+
+
+def owner_alerts_data(profile):
+    """The owner's alerts, for their data download."""
+    return [
+        {
+            "criteria": alert.query,
+            "frequency": alert.frequency,
+            "created_at": alert.created_at,
+            "last_digest_at": alert.last_sent_at,
+        }
+        for alert in profile.search_alerts.order_by("created_at", "pk")
+    ]

@@ -271,6 +271,11 @@ def test_an_owner_turns_their_fiche_into_an_alert_in_one_click(client, map_page)
     [digest] = emails_to("maelle@example.org", "nouvelle")
     assert names_in(digest) == {near.public_name}
 
+    # In the owner's data download.
+    data = client.get("/futurs-voisins/ma-fiche/mes-donnees.json").json()
+    assert data["alerts"][0]["criteria"] == "commune=42218&km=10"
+    assert data["alerts"][0]["frequency"] == "weekly"
+
     client.post("/futurs-voisins/ma-fiche/alerte/arreter/")
     assert not SearchAlert.objects.exists()
 
