@@ -49,6 +49,13 @@ comment. What remains, to count the contacts made, is the date, the area and the
 the delivery. When a profile is erased, the messages it received and wrote lose their text
 at once, and its sender name and address. Email delivery records (recipient, subject) are
 erased 30 days after sending; an expired personal link, 30 days after it ends.</p>
+<h2>Alerts of new profiles</h2>
+<p>From a map, you can receive the new profiles of a search by email. We keep your address,
+the criteria of the search, the frequency you chose and the date of the last digest.
+Nothing is sent before you confirm your address with the link you receive; an unconfirmed
+alert is erased after 3 days. A confirmed alert lasts until you unsubscribe, in one click
+from any of its emails: it is then erased, with your address. The alert a household makes
+from its profile is erased with the profile.</p>
 <h2>Cookies</h2>
 <p>The site sets no advertising or audience measurement cookie. It uses:</p>
 <ul>

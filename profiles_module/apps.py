@@ -19,6 +19,7 @@ class ProfilesModuleConfig(AppConfig):
         from wagtail.signals import workflow_approved, workflow_rejected
 
         from profiles_module import checks  # noqa: F401  (registers the system checks)
+        from profiles_module.alerts.matching import owner_alerts_data
         from profiles_module.contact.history import history_data
         from profiles_module.contact.retention import forget_household
         from profiles_module.models import Profile
@@ -46,3 +47,5 @@ class ProfilesModuleConfig(AppConfig):
         setting_changed.connect(forget_rendered_html, dispatch_uid="fv_rendered_html")
         # The owner's data download holds their exchanges through the contact relay.
         publication_views.DATA_SECTIONS["messages"] = history_data
+        # And the alert of new fiches they made from their fiche.
+        publication_views.DATA_SECTIONS["alerts"] = owner_alerts_data

@@ -72,6 +72,13 @@ DEFAULTS = {
     # (a bot), or later than the maximum (the form's token has expired), in seconds.
     "CONTACT_FORM_MIN_SECONDS": 3,
     "CONTACT_FORM_MAX_SECONDS": 2 * 3600,
+    # Search alerts: days an alert waits for its address to be confirmed before it is
+    # erased (the confirmation link's lifetime too); alerts saved per window, per IP and
+    # per address; most fiches listed in one digest (the map shows the others).
+    "ALERT_CONFIRM_DAYS": 3,
+    "ALERTS_PER_IP": 10,
+    "ALERTS_PER_ADDRESS": 3,
+    "ALERT_DIGEST_MAX_FICHES": 20,
     # Colour of the links and buttons of the emails (a partner's fiches use its own);
     # dark enough to read on white.
     "EMAIL_LINK_COLOUR": "#0b5d50",

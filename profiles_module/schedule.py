@@ -1,6 +1,6 @@
 """The scheduled pass, run by the `run_lifecycle` task and command: every site's fiches
-through their lifecycle, then the contact relay's erasures, the outbox's retries, and the
-end of every other personal value's retention."""
+through their lifecycle, the alerts' digests, then the contact relay's erasures, the
+outbox's retries, and the end of every other personal value's retention."""
 
 from collections import Counter
 from importlib import import_module
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Site
 
+from profiles_module.alerts.emails import erase_unconfirmed_alerts, send_digests
 from profiles_module.contact.retention import (
     erase_contact_bodies,
     erase_report_comments,
@@ -26,6 +27,9 @@ def run(now=None):
     done = Counter()
     for site in Site.objects.all():
         run_for_site(site, now, done)
+    # Before the retries, so that the digests leave in this same pass.
+    done["alert_digests_sent"] = send_digests(now)
+    done["alerts_unconfirmed_erased"] = erase_unconfirmed_alerts(now)
     # Before the retries: an email whose message text is erased is abandoned, not sent.
     done["contact_bodies_erased"] = erase_contact_bodies(now)
     done["emails_enqueued"] = retry_due(now)

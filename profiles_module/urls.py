@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from profiles_module.alerts import views as alerts
 from profiles_module.contact import views as contact
 from profiles_module.geography import views as geography
 from profiles_module.profiles import views as profiles
@@ -38,6 +39,17 @@ urlpatterns += [
     path("ma-fiche/echanges/", contact.manage_contacts, name="manage_contacts"),
     path("ma-fiche/mes-donnees.json", publication.manage_data, name="manage_data"),
     path("ma-fiche/deconnexion/", publication.sign_out, name="sign_out"),
+    path("ma-fiche/alerte/", alerts.owner_alert, name="alert_owner"),
+    path("ma-fiche/alerte/arreter/", alerts.owner_alert_stop, name="alert_owner_stop"),
+]
+
+# Search alerts: saved from a map page, confirmed, sent as digests, unsubscribed.
+urlpatterns += [
+    path("alertes/", alerts.create_alert, name="alert_create"),
+    path("alertes/envoyee/", alerts.alert_sent, name="alert_sent"),
+    path("alertes/confirmer/<str:token>/", alerts.confirm_alert, name="alert_confirm"),
+    path("alertes/desinscription/<str:token>/", alerts.unsubscribe, name="alert_unsubscribe"),
+    path("alertes/carte/<str:token>/", alerts.alert_map, name="alert_map"),
 ]
 
 # The public profile pages, with the contact relay's form and links.

@@ -105,3 +105,27 @@ def test_the_new_link_request(browser_client, publish_page):
         browser_client, page, page, {"email": ["camille@"]}, {"email": ["camille@example.org"]}
     )
     assert mail.outbox[-1].to == ["camille@example.org"]
+
+
+def test_the_alert_form_of_a_map_page(browser_client, map_page):
+    """Without a CSRF token: the map page is the same for everyone (no cookie)."""
+    from profiles_module.models import SearchAlert
+    from tests.alerts.helpers import alert_form_data
+
+    page = browser_client.get(f"{map_page.url}?departement=42")
+    assert "csrftoken" not in page.cookies
+    data = alert_form_data(page, "lou.visiteuse@example", "daily")
+    failed = browser_client.post("/futurs-voisins/alertes/", data)
+    assert failed.status_code == 400
+    assert "fv-error-summary" in failed.content.decode()
+    again = alert_form_data(failed, "lou.visiteuse@example.net")
+    assert again["frequency"] == ["daily"] and again["query"] == ["departement=42"]
+    assert 'value="lou.visiteuse@example"' in failed.content.decode()
+    response = browser_client.post("/futurs-voisins/alertes/", again, follow=True)
+    assert "Vérifiez votre boîte" in response.content.decode()
+    alert = SearchAlert.objects.get()
+    assert (alert.email, alert.frequency, alert.query) == (
+        "lou.visiteuse@example.net",
+        "daily",
+        "departement=42",
+    )

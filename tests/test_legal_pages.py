@@ -46,6 +46,9 @@ def test_the_privacy_notice_names_the_tile_server_the_relay_and_the_cookies(clie
     assert "tile.openstreetmap.org" in html
     assert "fv_contact_sender" in html
     assert "24 mois" in html and "30 jours" in html
+    # Search alerts: erased after 3 days unconfirmed, kept until unsubscribed.
+    assert "une alerte non confirmée est effacée après 3 jours" in html
+    assert "Une alerte confirmée dure" in html and "désinscription" in html
 
 
 def test_the_accessibility_statement_says_partially_compliant(client, demo):

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from profiles_module.models import Profile
+from profiles_module.models import Profile, SearchAlert
 from profiles_module.models.profiles import PUBLIC_FIELDS
 from tests.factories import make_map_page
 
@@ -50,7 +51,12 @@ def test_no_private_data_in_any_public_page_or_endpoint(client, settings):
     seed_site()
     national = make_map_page()
     regional = make_map_page("En Auvergne-Rhône-Alpes", regions=["84"])
+    # Searches saved with an address, one confirmed, one waiting.
+    for address, page in (("alerte.a@example.net", national), ("alerte.b@example.net", regional)):
+        SearchAlert.objects.create(email=address, page=page, query="departement=42")
+    SearchAlert.objects.filter(email="alerte.a@example.net").update(confirmed_at=timezone.now())
     emails = set(Profile.objects.values_list("email", flat=True))
+    emails |= set(SearchAlert.objects.values_list("email", flat=True))
     assert emails
     urls = ["/", national.url, regional.url]
     for page in (national, regional):

@@ -14,9 +14,10 @@ from django.core import mail
 from django.utils import timezone
 
 from profiles_module import schedule
-from profiles_module.models import AbuseReport, AccessToken, ContactMessage, Profile
+from profiles_module.models import AbuseReport, AccessToken, ContactMessage, Profile, SearchAlert
 from profiles_module.publication import lifecycle
-from tests.factories import make_profile, manage_link
+from tests.alerts.helpers import emails_to, link_in, save_search
+from tests.factories import make_map_page, make_profile, manage_link
 from tests.helpers import assert_no_trace, links, path_of, write_to
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,13 @@ def test_two_years_later_no_personal_value_outlives_its_retention(client, settin
     write_to(client, LEAVING, "Maëlle Durand", staying, FROM_LEAVING)
     write_to(client, STAYING, "Octavien Martin", leaving, FROM_STAYING)
     lifecycle.request_email_change(staying, NEW_ADDRESS)
+    # The visitor saves a search and never confirms it; the leaving household turns
+    # its fiche into an alert from its management page.
+    map_page = make_map_page(slug="trouver")
+    save_search(client, f"{map_page.url}?departement=42", VISITOR)
+    client.post(manage_link(leaving))
+    client.post("/futurs-voisins/ma-fiche/alerte/", {"frequency": "weekly"})
+    assert SearchAlert.objects.count() == 2
     assert AbuseReport.objects.filter(comment=REPORT).exists()
     assert AccessToken.objects.filter(new_email=NEW_ADDRESS).exists()
 
@@ -56,6 +64,7 @@ def test_two_years_later_no_personal_value_outlives_its_retention(client, settin
         schedule.run(now=now)
 
     assert not Profile.objects.filter(pk=leaving.pk).exists()
+    assert not SearchAlert.objects.exists()  # never confirmed, and erased with its fiche
     assert_no_trace(
         LEAVING, "Maëlle", NEW_ADDRESS, VISITOR, "Sacha", TO_LEAVING, FROM_LEAVING, FROM_STAYING
     )
@@ -117,3 +126,22 @@ def test_an_owners_session_ends_with_the_sign_in_and_its_row_is_cleared(client):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     schedule.run(now=timezone.now())
     assert not Session.objects.exists()
+
+
+def test_an_unsubscribed_alert_leaves_no_trace_once_its_emails_are_purged(client):
+    """Confirmed alerts last until unsubscribed; then the address stays only in the
+    outbox's record of what was sent, OUTBOX_RETENTION_DAYS."""
+    map_page = make_map_page(slug="trouver")
+    save_search(client, f"{map_page.url}?departement=42", VISITOR, "daily")
+    client.post(link_in(emails_to(VISITOR)[0], "/alertes/confirmer/"))
+    confirmed = SearchAlert.objects.get().checked_until
+    fiche = make_profile(public_name="Maëlle", email=LEAVING)
+    Profile.objects.filter(pk=fiche.pk).update(first_published_at=confirmed + timedelta(hours=1))
+    schedule.run(now=confirmed + timedelta(days=1))
+    digest = emails_to(VISITOR)[-1]
+    assert "Maëlle" in digest.body
+
+    client.post(link_in(digest, "/alertes/desinscription/"))
+    assert not SearchAlert.objects.exists()
+    schedule.run(now=confirmed + timedelta(days=32))
+    assert_no_trace(VISITOR)

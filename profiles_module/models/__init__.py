@@ -1,6 +1,7 @@
 """The app's models, one module per domain, imported here for Django and for
 `from profiles_module.models import Profile`."""
 
+from .alerts import SearchAlert
 from .audit_log import TerritoryLogEntry
 from .contact import AbuseReport, BlockedSender, ContactMessage
 from .geography import Commune, Departement, Region, normalize_place_name
@@ -32,6 +33,7 @@ __all__ = [
     "Profile",
     "ProfileOption",
     "Region",
+    "SearchAlert",
     "SearchFilter",
     "Sector",
     "StatisticsPage",

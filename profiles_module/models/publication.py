@@ -224,6 +224,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=255)
     text_body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
+    # Extra headers (List-Unsubscribe of the alert digests); erased with the bodies.
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

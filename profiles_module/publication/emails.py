@@ -100,7 +100,7 @@ def get_email_context(profile, name, now):
     } | partner_branding(profile)
 
 
-def store_email(profile, name, *, recipient, context, language, now, reply_to=""):
+def store_email(profile, name, *, recipient, context, language, now, reply_to="", headers=None):
     """Render an email in `language` and store it in the outbox, ready to be sent."""
     subject, text, html = render_email(name, context, language)
     return OutgoingEmail.objects.create(
@@ -111,6 +111,7 @@ def store_email(profile, name, *, recipient, context, language, now, reply_to=""
         subject=subject,
         text_body=text,
         html_body=html,
+        headers=headers or {},
         created_at=now,
         next_attempt_at=now,
     )
@@ -161,6 +162,7 @@ def deliver(message_id):
         message.text_body,
         to=[message.recipient],
         reply_to=[message.reply_to] if message.reply_to else None,
+        headers=message.headers or None,
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
@@ -172,6 +174,7 @@ def deliver(message_id):
     message.sent_at = now
     # The bodies hold a live link; the recipient stays until OUTBOX_RETENTION_DAYS.
     message.text_body = message.html_body = ""
+    message.headers = {}
     message.reply_to = ""
     message.last_error = ""
     message.save()
@@ -188,6 +191,7 @@ def _failed(message, error, now):
     if message.attempts >= app_settings.EMAIL_MAX_ATTEMPTS:
         message.status = OutgoingEmail.Status.FAILED
         message.reply_to = ""
+        message.headers = {}
         kind = Event.EMAIL_FAILED
         _contact_status(message, "failed")
     else:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from profiles_module.common.leaflet import tile_layer
 from profiles_module.conf import app_settings
 from profiles_module.models.profiles import ProfileKind
-from profiles_module.partners.embed import territory_for
+from profiles_module.partners.embed import partner_of
 from profiles_module.search.cards import CARD_FIELDS, cards
 from profiles_module.search.facets import facet_counts
 from profiles_module.search.filters import DEFAULT_KM, ProfileFilterSet
@@ -39,16 +39,26 @@ def field_context(bound_field):
     }
 
 
+def page_filterset(data, page, partner=None):
+    """The filter set of a MapPage for the criteria `data` (a QueryDict): the page's
+    territory and kinds, and the partner's territory on its embedded pages or site.
+    Saved searches (alerts) go through here too, so they find what the map finds."""
+    territory = page.get_territory()
+    if partner is not None:
+        territory = territory & partner.get_territory()
+    return ProfileFilterSet(
+        data,
+        territory=territory,
+        kinds=list(page.profile_kinds) or None,
+        offered=page.offered_filters(),
+    )
+
+
 def search_context(request, page):
     """Template context of a MapPage: the filter form, the count, one page of cards, the map."""
 
     kinds = list(page.profile_kinds)
-    filterset = ProfileFilterSet(
-        request.GET,
-        territory=territory_for(request, page.get_territory()),
-        kinds=kinds or None,
-        offered=page.offered_filters(),
-    )
+    filterset = page_filterset(request.GET, page, partner_of(request))
     queryset = filterset.qs
     # Rows, not model instances: building twenty profiles took as long as their query.
     fields = [

@@ -2,11 +2,12 @@
 
 The demo's tree (setup_demo) with a few households: the home page, each map page (with
 and without criteria, a later page of results), a fiche of each kind of sector, the
-forms before and after a failed submission, the owner's pages, the embedded pages and the
-partner's preview, the legal pages and the 404 page. Each fails the test on a console
-error, a request to this site that fails, a request to a host that is neither this site
-nor the tile server, a page wider than the screen, or a serious or critical axe-core
-violation (axe-core is vendored from the npm registry: tests/browser/vendor/).
+forms before and after a failed submission, the owner's pages, the pages of a search
+alert, the embedded pages and the partner's preview, the legal pages and the 404 page.
+Each fails the test on a console error, a request to this site that fails, a request to
+a host that is neither this site nor the tile server, a page wider than the screen, or a
+serious or critical axe-core violation (axe-core is vendored from the npm registry:
+tests/browser/vendor/).
 """
 
 from pathlib import Path
@@ -14,9 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from home.management.commands.setup_demo import DEMO_ALERT_ADDRESS
+from profiles_module.alerts import tokens as alert_tokens
 from profiles_module.common.leaflet import tile_host
-from profiles_module.models import Departement, Profile, Region, Sector
+from profiles_module.models import Departement, Profile, Region, SearchAlert, Sector
 from tests.factories import make_profile, manage_link
 
 from . import is_local, settle
@@ -173,6 +177,15 @@ def visit_everything(page, base, blocked, fiches):
     page.get_by_role("button", name="Ouvrir ma fiche").click()
     problems.extend(watcher.look("the owner's page"))
     for path in ("/futurs-voisins/ma-fiche/modifier/", "/futurs-voisins/ma-fiche/echanges/"):
+        open_page(path)
+
+    # The pages of a search alert: after saving it, its confirmation and unsubscribe links.
+    alert = SearchAlert.objects.get(email=DEMO_ALERT_ADDRESS)
+    for path in (
+        f"/futurs-voisins/alertes/envoyee/?page={alert.page_id}&q=region%3D84",
+        reverse("profiles_module:alert_confirm", args=[alert_tokens.confirm_token(alert)]),
+        reverse("profiles_module:alert_unsubscribe", args=[alert_tokens.unsubscribe_token(alert)]),
+    ):
         open_page(path)
     return problems
 

@@ -7,7 +7,8 @@ error.
 The emails: the confirmation of a new fiche, the management link asked for again, the
 notice of an address already registered, the sender's confirmation, the message relayed to
 a household (with its block and report links) and the sender's copy, a reminder, an update
-request, a warning before erasure, the notice of a hidden fiche, an address change.
+request, a warning before erasure, the notice of a hidden fiche, an address change, the
+confirmation of a search alert and a digest of new fiches.
 """
 
 import email
@@ -21,8 +22,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from profiles_module.alerts.emails import send_digests
 from profiles_module.contact.forms import ContactForm
-from profiles_module.models import Profile
+from profiles_module.models import MapPage, Profile
 from profiles_module.publication import lifecycle
 from profiles_module.publication.emails import queue_email
 from tests.factories import publish_form_data
@@ -137,8 +139,24 @@ def test_every_link_of_every_email_opens(page, site_url, client, settings):
     lifecycle.request_email_change(household, "maelle.nouvelle@example.org")
     reader.read_new_emails()
 
+    # A visitor saves a search of the map: the confirmation of the alert. The demo's
+    # alert (the région of the household's fiche) gets its digest.
+    client.post(
+        "/futurs-voisins/alertes/",
+        {
+            "address": "lou@example.net",
+            "frequency": "daily",
+            "page": MapPage.objects.get(slug="trouver", locale__language_code="fr").pk,
+            "query": "departement=42",
+        },
+    )
+    reader.read_new_emails()
+    assert send_digests() == 1
+    reader.read_new_emails()
+
     assert reader.problems == [], "\n".join(reader.problems)
     kinds = {path.split("/")[2] for path in reader.opened if path.startswith("/futurs-voisins/")}
-    # The owner's links, the confirmation, the sender's confirmation, block and report.
-    assert {"lien", "confirmer", "contact"} <= kinds, kinds
-    assert len(mail.outbox) >= 10
+    # The owner's links, the confirmation, the sender's confirmation, block and report,
+    # the alerts' confirmation, "see on the map" and unsubscribe.
+    assert {"lien", "confirmer", "contact", "alertes", "fiches"} <= kinds, kinds
+    assert len(mail.outbox) >= 12

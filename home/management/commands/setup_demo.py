@@ -1,6 +1,7 @@
 """Prepare the demo site that `make run` serves: admin account, home page, demo households."""
 
 import os
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -8,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import Locale, Site, Workflow, WorkflowContentType, WorkflowTask
 
 from home import demo_english
@@ -20,6 +22,7 @@ from profiles_module.models import (
     Profile,
     PublishPage,
     Region,
+    SearchAlert,
     StatisticsPage,
     TerritoryApprovalTask,
 )
@@ -189,6 +192,13 @@ compter les mises en relation, la date, le territoire et l'état de l'envoi. Qua
 est effacée, les messages qu'elle a reçus et écrits perdent aussitôt leur texte, et son nom
 et son adresse d'expéditeur. Les traces d'envoi des emails (destinataire, objet) sont
 effacées 30 jours après l'envoi ; un lien personnel périmé, 30 jours après sa fin.</p>
+<h2>Les alertes de nouvelles fiches</h2>
+<p>Depuis une carte, vous pouvez recevoir par email les nouvelles fiches d'une recherche.
+Nous gardons votre adresse, les critères de la recherche, la fréquence choisie et la date du
+dernier envoi. Rien n'est envoyé avant que vous ayez confirmé votre adresse par le lien
+reçu ; une alerte non confirmée est effacée après 3 jours. Une alerte confirmée dure jusqu'à
+votre désinscription, en un clic depuis chaque email : elle est alors effacée, avec votre
+adresse. L'alerte qu'un foyer crée depuis sa fiche est effacée avec elle.</p>
 <h2>Cookies</h2>
 <p>Le site ne dépose ni cookie publicitaire ni mesure d'audience. Il utilise :</p>
 <ul>
@@ -346,6 +356,30 @@ def create_statistics_page(home):
     page.save_revision().publish()
 
 
+DEMO_ALERT_ADDRESS = "alerte.demo@example.org"
+
+
+def create_demo_alert():
+    """A search saved from the national map page (the households of Auvergne-Rhône-Alpes),
+    confirmed, weekly, last sent a week ago: `manage.py send_alert_digests` prints its
+    digest of the demo fiches published since. Created once; returns it when new."""
+    page = MapPage.objects.filter(slug="trouver", locale=Locale.get_default()).first()
+    if page is None or SearchAlert.objects.filter(email=DEMO_ALERT_ADDRESS).exists():
+        return None
+    now = timezone.now()
+    return SearchAlert.objects.create(
+        email=DEMO_ALERT_ADDRESS,
+        page=page,
+        site=Site.objects.filter(is_default_site=True).first(),
+        query="region=84",
+        frequency=SearchAlert.Frequency.WEEKLY,
+        language="fr",
+        created_at=now - timedelta(days=8),
+        confirmed_at=now - timedelta(days=8),
+        checked_until=now - timedelta(days=7),
+    )
+
+
 class Command(BaseCommand):
     help = "Create the demo admin account, home page text and demo profiles (idempotent)."
 
@@ -392,6 +426,11 @@ class Command(BaseCommand):
         contacts = create_demo_contacts()
         if contacts:
             self.stdout.write(f"Added {contacts} demo contact messages.")
+        if create_demo_alert():
+            self.stdout.write(
+                f"Saved a demo search alert for {DEMO_ALERT_ADDRESS}: run "
+                "`python manage.py send_alert_digests` to print its digest."
+            )
         # `make run` says where the site is once it serves it: this command serves nothing.
         self.stdout.write(
             self.style.SUCCESS(
