@@ -17,6 +17,7 @@ from profiles_module.contact.retention import (
 )
 from profiles_module.publication.emails import purge_outbox, retry_due
 from profiles_module.publication.lifecycle import run_for_site
+from profiles_module.publication.suggestions import send_due as send_due_suggestions
 from profiles_module.publication.tokens import purge_expired_tokens
 
 
@@ -26,6 +27,8 @@ def run(now=None):
     done = Counter()
     for site in Site.objects.all():
         run_for_site(site, now, done)
+    # After the lifecycle: a fiche hidden in this pass is neither suggested nor emailed.
+    done["suggestion_emails"] = send_due_suggestions(now)
     # Before the retries: an email whose message text is erased is abandoned, not sent.
     done["contact_bodies_erased"] = erase_contact_bodies(now)
     done["emails_enqueued"] = retry_due(now)

@@ -22,9 +22,10 @@ from profiles_module.common.language import current_language
 from profiles_module.common.leaflet import tile_host
 from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.conf import app_settings
-from profiles_module.models import ProfileEvent
+from profiles_module.matching.suggest import suggestions_for
+from profiles_module.models import ProfileEvent, SuggestionEmails
 from profiles_module.partners.embed import partner_of
-from profiles_module.publication import lifecycle, tokens
+from profiles_module.publication import lifecycle, suggestions, tokens
 from profiles_module.publication.forms import (
     DeleteForm,
     EmailChangeForm,
@@ -211,8 +212,41 @@ def manage(request, profile):
             and not profile.paused
             and not profile.hidden_reason,
             "session_minutes": app_settings.OWNER_SESSION_MINUTES,
+            # Only for a published fiche: suggestions are for fiches others can find.
+            "suggestions": suggestions_for(profile) if profile.live else None,
+            "suggestion_emails": suggestions.emails_enabled(profile),
         },
     )
+
+
+@require_POST
+@owner_required
+def manage_suggestion_emails(request, profile):
+    """The management page's switch of the email of suggestions."""
+    enabled = request.POST.get("enabled") == "on"
+    suggestions.set_emails(profile, enabled)
+    if enabled:
+        messages.success(request, _("You will receive new suggestions by email."))
+    else:
+        messages.success(request, _("You will no longer receive suggestions by email."))
+    return redirect(manage_url() + "#suggestions")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def stop_suggestion_emails(request, token):
+    """The link of each email of suggestions. A GET shows a button (mail scanners follow
+    links); its POST switches the email off."""
+    profile = suggestions.profile_of_stop_token(token)
+    context = {"state": "unknown" if profile is None else "valid"}
+    if profile is None:
+        return TemplateResponse(
+            request, "profiles_module/manage/suggestions_stop.html", context, status=404
+        )
+    if request.method == "POST":
+        suggestions.set_emails(profile, False)
+        context["state"] = "stopped"
+    return TemplateResponse(request, "profiles_module/manage/suggestions_stop.html", context)
 
 
 @owner_required
@@ -304,6 +338,11 @@ def sign_out(request):
 DATA_SECTIONS = {}
 
 
+def suggestion_emails_data(profile):
+    row = SuggestionEmails.of(profile)
+    return {"enabled": row.enabled, "last_sent": row.sent_at}
+
+
 def profile_data(profile):
     """Everything stored about a profile, for its owner ("download my data")."""
     fields = serializers.serialize("python", [profile])[0]["fields"]
@@ -323,6 +362,7 @@ def profile_data(profile):
             }
             for sector in profile.sectors.all()
         ],
+        "suggestion_emails": suggestion_emails_data(profile),
         "consents": {
             "publication": profile.publication_consent_at,
             "news": profile.news_consent,
