@@ -1,6 +1,6 @@
 """The scheduled pass, run by the `run_lifecycle` task and command: every site's fiches
-through their lifecycle, then the contact relay's erasures, the outbox's retries, and the
-end of every other personal value's retention."""
+through their lifecycle, the owners' emails of new suggestions, then the contact relay's
+erasures, the outbox's retries, and the end of every other personal value's retention."""
 
 from collections import Counter
 from importlib import import_module
