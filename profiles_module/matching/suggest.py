@@ -5,9 +5,11 @@ Near first (sectors that reach each other or share a département); while that f
 fewer than the number wanted, the région, then all of France, saying so.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, Value
+from django.db import connection, transaction
+from django.db.models import F, Value
 from django.utils.translation import gettext as _
 
 from profiles_module.conf import app_settings
@@ -25,10 +27,10 @@ from .score import (
 )
 
 NEAR, REGION, FRANCE = "near", "region", "france"
-# All of France is searched among the most recent fiches only: a whole country of
-# candidates would make one owner's page read every fiche. Reached only where the
-# owner's région holds fewer fiches than the suggestions wanted.
-FRANCE_CANDIDATES = 2000
+# The most candidates one search scores: the newest fiches of the area. Around Paris
+# "near" holds some 15,000 of 100,000 fiches, and scoring them all takes up to a second;
+# 3,000 keep the page fast. The same bound makes a search of all of France affordable.
+CANDIDATES_PER_SEARCH = 3000
 
 
 @dataclass
@@ -75,42 +77,63 @@ def near_sectors(owner):
     return found
 
 
+def newest(querysets):
+    """The ids of the CANDIDATES_PER_SEARCH newest fiches among these Sector or Profile
+    querysets, read from their indexes alone (ids grow with time)."""
+    ids = union_of_profile_ids(querysets)
+    column = "pk" if ids.model is Profile else "profile_id"
+    return ids.order_by(f"-{column}")[:CANDIDATES_PER_SEARCH]
+
+
 def tiers(owner):
-    """[(name, condition on the candidates)], narrowest first."""
+    """[(name, ids of the candidates)], narrowest first."""
     near = near_sectors(owner)
     regions = {s.territory_region_id for s in owner.sectors} - {None}
     wide = near + ([Sector.objects.filter(territory_region__in=regions)] if regions else [])
     found = []
     # An owner who only asked for whole régions starts at the région, with no notice.
     if near and any(s.kind != Sector.Kind.REGION for s in owner.sectors):
-        found.append((NEAR, Q(pk__in=union_of_profile_ids(near))))
+        found.append((NEAR, newest(near)))
     if wide:
-        found.append((REGION, Q(pk__in=union_of_profile_ids(wide))))
-    recent = Profile.objects.public().order_by("-created_at").values("pk")[:FRANCE_CANDIDATES]
-    everywhere = Q(pk__in=recent)
-    if wide:
-        everywhere |= Q(pk__in=union_of_profile_ids(wide))
-    found.append((FRANCE, everywhere))
+        found.append((REGION, newest(wide)))
+    found.append((FRANCE, newest([Profile.objects.public()])))
     return found
 
 
-def ranked(owner, condition, count):
-    """The best `count` candidates meeting `condition`: rows of their id, score and the
-    points of each criterion, computed by the database."""
+def ranked(owner, candidates, count):
+    """The best `count` of `candidates` (a subquery of ids) with a score above 0: rows of
+    their id, score and the points of each criterion, computed and sorted by the database."""
     profile = owner.profile
     points = {f"points_{criterion.name}": criterion.points(owner) for criterion in CRITERIA}
     total = sum((F(name) for name in points), Value(0))
-    return list(
+    # No "score > 0" in SQL: PostgreSQL would compute every criterion twice per candidate.
+    # Fiches with nothing in common come last, and are dropped here.
+    freshest = F("last_confirmed_at").desc(nulls_last=True)
+    queryset = (
         Profile.objects.public()
-        .filter(condition)
+        .filter(pk__in=candidates)
         .filter(profile_kind__in=COMPATIBLE_KINDS.get(profile.profile_kind, []))
         .exclude(pk=profile.pk)
         .annotate(**points)
         .annotate(score=total)
-        .filter(score__gt=0)
-        .order_by("-score", F("last_confirmed_at").desc(nulls_last=True), "-pk")
-        .values("pk", "score", *points)[:count]
+        .order_by("-score", freshest, "-pk")
+        .values("pk", "score", "last_confirmed_at", *points)[:count]
     )
+    with without_jit():
+        return [row for row in queryset if row["score"] > 0]
+
+
+@contextmanager
+def without_jit():
+    """PostgreSQL compiles a query it estimates costly (its subqueries per candidate) to
+    machine code first, which takes longer than running it: a few hundred ms of JIT for
+    a query of a hundred. Off for this transaction only; nothing to do elsewhere."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def geography_matches(owner, ids):
@@ -128,23 +151,37 @@ def geography_matches(owner, ids):
     return best
 
 
+def rank(row):
+    """The order of the SQL ranking: score, then freshest confirmation, then newest."""
+    confirmed = row["last_confirmed_at"]
+    return (
+        -row["score"],
+        confirmed is None,
+        -(confirmed.timestamp() if confirmed else 0),
+        -row["pk"],
+    )
+
+
 def suggestions_for(profile, count=None):
     """The most compatible published fiches for `profile`, with their reasons."""
     count = count or app_settings.SUGGESTIONS_COUNT
     owner = Owner.of(profile)
-    all_tiers = tiers(owner)
-    rows, widened = [], ""
-    for position, (name, condition) in enumerate(all_tiers):
-        rows = ranked(owner, condition, count)
+    found, widened = {}, ""
+    for position, (name, candidates) in enumerate(tiers(owner)):
+        # A wider search keeps what the narrower found: a fiche's score does not depend
+        # on the search that found it, and the candidates of a search are bounded.
+        for row in ranked(owner, candidates, count):
+            found.setdefault(row["pk"], row)
         widened = name if position else ""
-        if len(rows) >= count:
+        if len(found) >= count:
             break
+    rows = sorted(found.values(), key=rank)[:count]
     if not rows:
         return Suggestions()
     ids = [row["pk"] for row in rows]
     profiles = with_public_relations(Profile.objects.filter(pk__in=ids)).in_bulk()
     matches = geography_matches(owner, ids)
-    found = []
+    shown = []
     for row in rows:
         candidate = profiles[row["pk"]]
         reasons = []
@@ -154,5 +191,5 @@ def suggestions_for(profile, count=None):
                 match = matches.get(candidate.pk)
                 reasons.append((points, criterion.reason(owner, candidate, points, match)))
         reasons.sort(key=lambda reason: -reason[0])
-        found.append(Suggestion(candidate, row["score"], reasons))
-    return Suggestions(found, widened)
+        shown.append(Suggestion(candidate, row["score"], reasons))
+    return Suggestions(shown, widened)
