@@ -14,9 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from profiles_module.common.leaflet import tile_host
 from profiles_module.models import Departement, Profile, Region, Sector
+from profiles_module.publication.suggestions import stop_token
 from tests.factories import make_profile, manage_link
 
 from . import is_local, settle
@@ -174,6 +176,8 @@ def visit_everything(page, base, blocked, fiches):
     problems.extend(watcher.look("the owner's page"))
     for path in ("/futurs-voisins/ma-fiche/modifier/", "/futurs-voisins/ma-fiche/echanges/"):
         open_page(path)
+    # The page of the "stop these emails" link of the email of suggestions.
+    open_page(reverse("profiles_module:suggestions_stop", args=[stop_token(owner)]))
     return problems
 
 

@@ -70,6 +70,9 @@ def test_the_link_in_the_email_stops_them(client, fiche):
     schedule.run(now=start)
     [sent] = suggestion_emails("owner@example.org")
     stop = next(path_of(url) for url in links(sent) if "/suggestions/arreter/" in url)
+    # The HTML part carries the same link.
+    html_part = sent.alternatives[0].content
+    assert stop in html_part
     # The link as sent: a GET (a mail scanner) changes nothing, the button does.
     page = client.get(stop)
     assert page.status_code == 200
