@@ -100,7 +100,7 @@ def tiers(owner):
     return found
 
 
-def ranked(owner, candidates, count):
+def ranked(owner, candidates, count, territory=None):
     """The best `count` of `candidates` (a subquery of ids) with a score above 0: rows of
     their id, score and the points of each criterion, computed and sorted by the database."""
     profile = owner.profile
@@ -114,7 +114,11 @@ def ranked(owner, candidates, count):
         .filter(pk__in=candidates)
         .filter(profile_kind__in=COMPATIBLE_KINDS.get(profile.profile_kind, []))
         .exclude(pk=profile.pk)
-        .annotate(**points)
+    )
+    if territory is not None:
+        queryset = territory.apply(queryset)
+    queryset = (
+        queryset.annotate(**points)
         .annotate(score=total)
         .order_by("-score", freshest, "-pk")
         .values("pk", "score", "last_confirmed_at", *points)[:count]
@@ -162,15 +166,16 @@ def rank(row):
     )
 
 
-def suggestions_for(profile, count=None):
-    """The most compatible published fiches for `profile`, with their reasons."""
+def suggestions_for(profile, count=None, territory=None):
+    """The most compatible published fiches for `profile`, with their reasons; only those
+    of `territory` when given (a partner's, whose pages show no other fiche)."""
     count = count or app_settings.SUGGESTIONS_COUNT
     owner = Owner.of(profile)
     found, widened = {}, ""
     for position, (name, candidates) in enumerate(tiers(owner)):
         # A wider search keeps what the narrower found: a fiche's score does not depend
         # on the search that found it, and the candidates of a search are bounded.
-        for row in ranked(owner, candidates, count):
+        for row in ranked(owner, candidates, count, territory):
             found.setdefault(row["pk"], row)
         widened = name if position else ""
         if len(found) >= count:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from profiles_module.conf import app_settings
 from profiles_module.matching.suggest import suggestions_for
 from profiles_module.models import Profile, SuggestionEmails
-from profiles_module.publication.emails import link, queue_email
+from profiles_module.publication.emails import link, partner_frame, queue_email
 
 # The "stop these emails" link: the fiche's uid, signed. It never expires and works any
 # number of times, so an old email can still stop the next ones; it only ever switches
@@ -61,6 +61,17 @@ def due(now):
     )[: app_settings.SUGGESTIONS_EMAILS_PER_RUN]
 
 
+def territory_of_links(profile):
+    """The territory the email's links can open: a partner's, when they lead into its
+    embedded pages or its own site (which show only its fiches); else None."""
+    partner = profile.partner
+    if partner is None:
+        return None
+    if partner_frame(profile) or (partner.site_id and partner.site_id == profile.site_id):
+        return partner.get_territory()
+    return None
+
+
 def email_items(profile, found):
     """What the email says of each suggestion, with links in the owner's language."""
     return [
@@ -82,7 +93,7 @@ def send_if_new(profile, now=None):
     row.checked_at = now
     message = None
     with translation.override(profile.language or settings.LANGUAGE_CODE):
-        found = suggestions_for(profile)
+        found = suggestions_for(profile, territory=territory_of_links(profile))
         uids = [str(suggestion.profile.uid) for suggestion in found]
         if row.enabled and set(uids) - set(row.sent_uids):
             message = queue_email(

@@ -24,7 +24,7 @@ from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.conf import app_settings
 from profiles_module.matching.suggest import suggestions_for
 from profiles_module.models import ProfileEvent, SuggestionEmails
-from profiles_module.partners.embed import partner_of
+from profiles_module.partners.embed import partner_of, territory_for
 from profiles_module.publication import lifecycle, suggestions, tokens
 from profiles_module.publication.forms import (
     DeleteForm,
@@ -212,8 +212,11 @@ def manage(request, profile):
             and not profile.paused
             and not profile.hidden_reason,
             "session_minutes": app_settings.OWNER_SESSION_MINUTES,
-            # Only for a published fiche: suggestions are for fiches others can find.
-            "suggestions": suggestions_for(profile) if profile.live else None,
+            # Only for a published fiche: suggestions are for fiches others can find. On a
+            # partner's pages, those of its territory (the only fiches its pages open).
+            "suggestions": (
+                suggestions_for(profile, territory=territory_for(request)) if profile.live else None
+            ),
             "suggestion_emails": suggestions.emails_enabled(profile),
         },
     )

@@ -123,3 +123,19 @@ def test_the_switch_is_the_owners_only(client, fiche):
     assert response.status_code == 403
     owner.refresh_from_db()
     assert not hasattr(owner, "suggestion_emails") or owner.suggestion_emails.enabled
+
+
+def test_a_fiche_published_in_a_partners_frame_is_suggested_its_territorys_fiches(fiche):
+    from tests.factories import make_partner
+
+    partner = make_partner(departements=("42",))
+    fiche("Owner", email="owner@example.org", tenure="cooperative", partner=partner)
+    fiche("Loire", sectors=[("commune", "42187", 5)], tenure="cooperative")
+    # Same région, but outside the partner's territory: its pages would not open it.
+    fiche("Isère", sectors=[("commune", "38185", 10)], tenure="cooperative")
+    schedule.run(now=timezone.now())
+    [sent] = suggestion_emails("owner@example.org")
+    assert "Loire" in sent.body and "Isère" not in sent.body
+    fiche_link = next(url for url in links(sent) if "/fiches/" in url)
+    assert "/integration/loire/" in fiche_link
+    assert "Loire" in _follow(fiche_link)
