@@ -8,7 +8,7 @@ For random published fiches (the same ones for the same --seed) the script times
 `suggestions_for` (the candidates, the ranking in SQL and the reasons of those shown) and,
 apart, the owner's whole management page through Django's test client. Prints p50, p95
 and the worst, the number of queries, and how often the search had to widen; asserts
-nothing about time.
+nothing about time. To sign in, it adds a management link (a token row) for 20 fiches.
 """
 
 import argparse
