@@ -222,6 +222,9 @@ class OutgoingEmail(models.Model):
     # The contact relay: the sender's address, so that the recipient's answer reaches them.
     reply_to = models.EmailField(blank=True)
     subject = models.CharField(max_length=255)
+    # The "stop these emails" address of a periodic email, sent as List-Unsubscribe with
+    # List-Unsubscribe-Post (RFC 8058): the mail client's one-click unsubscribe POSTs it.
+    list_unsubscribe = models.URLField(max_length=500, blank=True)
     text_body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)

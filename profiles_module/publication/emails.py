@@ -100,7 +100,9 @@ def get_email_context(profile, name, now):
     } | partner_branding(profile)
 
 
-def store_email(profile, name, *, recipient, context, language, now, reply_to=""):
+def store_email(
+    profile, name, *, recipient, context, language, now, reply_to="", list_unsubscribe=""
+):
     """Render an email in `language` and store it in the outbox, ready to be sent."""
     subject, text, html = render_email(name, context, language)
     return OutgoingEmail.objects.create(
@@ -108,6 +110,7 @@ def store_email(profile, name, *, recipient, context, language, now, reply_to=""
         template=name,
         recipient=recipient,
         reply_to=reply_to,
+        list_unsubscribe=list_unsubscribe,
         subject=subject,
         text_body=text,
         html_body=html,
@@ -116,7 +119,7 @@ def store_email(profile, name, *, recipient, context, language, now, reply_to=""
     )
 
 
-def queue_email(profile, name, *, recipient=None, context=None, now=None):
+def queue_email(profile, name, *, recipient=None, context=None, now=None, list_unsubscribe=""):
     """Store an owner email in the outbox, log it and enqueue its sending."""
     now = now or timezone.now()
     full_context = get_email_context(profile, name, now) | (context or {})
@@ -127,6 +130,7 @@ def queue_email(profile, name, *, recipient=None, context=None, now=None):
         context=full_context,
         language=profile.language or settings.LANGUAGE_CODE,
         now=now,
+        list_unsubscribe=list_unsubscribe,
     )
     ProfileEvent.record(profile, Event.EMAIL_QUEUED, f"{name} #{message.pk}", now=now)
     send_email.enqueue(message.pk)
@@ -161,6 +165,7 @@ def deliver(message_id):
         message.text_body,
         to=[message.recipient],
         reply_to=[message.reply_to] if message.reply_to else None,
+        headers=unsubscribe_headers(message.list_unsubscribe),
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
@@ -179,6 +184,14 @@ def deliver(message_id):
     if message.profile:
         ProfileEvent.record(message.profile, Event.EMAIL_SENT, f"{message.template} #{message.pk}")
     return "sent"
+
+
+def unsubscribe_headers(url):
+    """RFC 8058 one-click unsubscribe: the client POSTs "List-Unsubscribe=One-Click" to
+    the URL (an address the app built, validated as a URL: no line break can get in)."""
+    if not url:
+        return None
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _failed(message, error, now):

@@ -96,6 +96,7 @@ def send_if_new(profile, now=None):
         found = suggestions_for(profile, territory=territory_of_links(profile))
         uids = [str(suggestion.profile.uid) for suggestion in found]
         if row.enabled and set(uids) - set(row.sent_uids):
+            stop_url = link(profile, "suggestions_stop", stop_token(profile))
             message = queue_email(
                 profile,
                 "suggestions",
@@ -103,9 +104,10 @@ def send_if_new(profile, now=None):
                     "suggestions": email_items(profile, found),
                     "new_count": len(set(uids) - set(row.sent_uids)),
                     "notice": found.notice,
-                    "stop_url": link(profile, "suggestions_stop", stop_token(profile)),
+                    "stop_url": stop_url,
                 },
                 now=now,
+                list_unsubscribe=stop_url,
             )
             row.remember(uids)
             row.sent_at = now

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
@@ -235,11 +236,14 @@ def manage_suggestion_emails(request, profile):
     return redirect(manage_url() + "#suggestions")
 
 
+# Without CSRF: the mail client's one-click unsubscribe (RFC 8058) POSTs from outside
+# the site, and the signed token in the address is what proves the right to switch off.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 @never_cache
 def stop_suggestion_emails(request, token):
     """The link of each email of suggestions. A GET shows a button (mail scanners follow
-    links); its POST switches the email off."""
+    links); its POST, or the mail client's one-click unsubscribe, switches the email off."""
     profile = suggestions.profile_of_stop_token(token)
     context = {"state": "unknown" if profile is None else "valid"}
     if profile is None:

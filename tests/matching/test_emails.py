@@ -139,3 +139,22 @@ def test_a_fiche_published_in_a_partners_frame_is_suggested_its_territorys_fiche
     fiche_link = next(url for url in links(sent) if "/fiches/" in url)
     assert "/integration/loire/" in fiche_link
     assert "Loire" in _follow(fiche_link)
+
+
+def test_the_mail_clients_one_click_unsubscribe_stops_them(fiche):
+    from django.test import Client
+
+    owner = fiche("Owner", email="owner@example.org")
+    fiche("Neighbour")
+    schedule.run(now=timezone.now())
+    [sent] = suggestion_emails("owner@example.org")
+    headers = sent.message()
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = headers["List-Unsubscribe"].strip("<>")
+    assert "/suggestions/arreter/" in url
+    # What a mail client sends (RFC 8058): a POST from outside the site, no CSRF token.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(path_of(url), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    owner.suggestion_emails.refresh_from_db()
+    assert not owner.suggestion_emails.enabled
