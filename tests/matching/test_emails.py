@@ -1,6 +1,7 @@
 """The owner's email of suggestions: sent when something is new, never twice for the
 same fiches, and switched off by its own link or by the management page."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -111,6 +112,9 @@ def test_the_management_page_switch(client, fiche):
     start = timezone.now()
     schedule.run(now=start)
     assert suggestion_emails("owner@example.org") == []
+    # The owner's data download says so too.
+    data = json.loads(client.get(reverse("profiles_module:manage_data")).content)
+    assert data["suggestion_emails"] == {"enabled": False, "last_sent": None}
 
     client.post(switch, {"enabled": "on"})
     schedule.run(now=start + timedelta(hours=1))
