@@ -82,6 +82,13 @@ DEFAULTS = {
     # Colour of the links and buttons of the emails (a partner's fiches use its own);
     # dark enough to read on white.
     "EMAIL_LINK_COLOUR": "#0b5d50",
+    # Suggestions ("voisins idéals"): how many an owner sees, how often at most their
+    # email of new suggestions is sent (days), and how many fiches one scheduled pass
+    # looks at for it (the pass runs hourly: the rest wait for the next ones; about a
+    # tenth of a second each, 1,000 an hour cover 100,000 fiches within a week).
+    "SUGGESTIONS_COUNT": 6,
+    "SUGGESTIONS_EMAIL_DAYS": 7,
+    "SUGGESTIONS_EMAILS_PER_RUN": 1000,
     # The template the app's pages extend outside embedded pages (those extend the
     # embed layout): a host site's base template providing the blocks `title`,
     # `extra_css`, `content` and `extra_js`.

@@ -1,6 +1,7 @@
 """The scheduled pass, run by the `run_lifecycle` task and command: every site's fiches
-through their lifecycle, the alerts' digests, then the contact relay's erasures, the
-outbox's retries, and the end of every other personal value's retention."""
+through their lifecycle, the alerts' digests, the owners' emails of new suggestions, then
+the contact relay's erasures, the outbox's retries, and the end of every other personal
+value's retention."""
 
 from collections import Counter
 from importlib import import_module
@@ -18,6 +19,7 @@ from profiles_module.contact.retention import (
 )
 from profiles_module.publication.emails import purge_outbox, retry_due
 from profiles_module.publication.lifecycle import run_for_site
+from profiles_module.publication.suggestions import send_due as send_due_suggestions
 from profiles_module.publication.tokens import purge_expired_tokens
 
 
@@ -30,6 +32,8 @@ def run(now=None):
     # Before the retries, so that the digests leave in this same pass.
     done["alert_digests_sent"] = send_digests(now)
     done["alerts_unconfirmed_erased"] = erase_unconfirmed_alerts(now)
+    # After the lifecycle: a fiche hidden in this pass is neither suggested nor emailed.
+    done["suggestion_emails"] = send_due_suggestions(now)
     # Before the retries: an email whose message text is erased is abandoned, not sent.
     done["contact_bodies_erased"] = erase_contact_bodies(now)
     done["emails_enqueued"] = retry_due(now)

@@ -36,6 +36,16 @@ urlpatterns += [
     ),
     path("ma-fiche/adresse/", publication.manage_email, name="manage_email"),
     path("ma-fiche/supprimer/", publication.manage_delete, name="manage_delete"),
+    path(
+        "ma-fiche/suggestions-par-email/",
+        publication.manage_suggestion_emails,
+        name="manage_suggestion_emails",
+    ),
+    path(
+        "suggestions/arreter/<str:token>/",
+        publication.stop_suggestion_emails,
+        name="suggestions_stop",
+    ),
     path("ma-fiche/echanges/", contact.manage_contacts, name="manage_contacts"),
     path("ma-fiche/mes-donnees.json", publication.manage_data, name="manage_data"),
     path("ma-fiche/deconnexion/", publication.sign_out, name="sign_out"),

@@ -13,7 +13,13 @@ from profiles_module.alerts.matching import new_fiches
 from profiles_module.common.sites import default_site
 from profiles_module.conf import app_settings
 from profiles_module.models import SearchAlert
-from profiles_module.publication.emails import link, partner_branding, send_email, store_email
+from profiles_module.publication.emails import (
+    link,
+    partner_branding,
+    send_email,
+    store_email,
+    unsubscribe_headers,
+)
 
 Frequency = SearchAlert.Frequency
 PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
@@ -35,14 +41,6 @@ def alert_context(alert):
     } | partner_branding(alert)
 
 
-def unsubscribe_headers(context):
-    """One-click unsubscribe (RFC 8058): mail clients POST the link, with no page."""
-    return {
-        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
 def queue_alert_email(alert, name, context, now):
     message = store_email(
         alert.profile,
@@ -51,7 +49,7 @@ def queue_alert_email(alert, name, context, now):
         context=context,
         language=alert.language or settings.LANGUAGE_CODE,
         now=now,
-        headers=unsubscribe_headers(context),
+        headers=unsubscribe_headers(context["unsubscribe_url"]),
     )
     send_email.enqueue(message.pk)
     return message

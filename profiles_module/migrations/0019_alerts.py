@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles_module', '0017_statisticspage'),
+        ('profiles_module', '0018_suggestions'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

@@ -5,6 +5,7 @@ from .alerts import SearchAlert
 from .audit_log import TerritoryLogEntry
 from .contact import AbuseReport, BlockedSender, ContactMessage
 from .geography import Commune, Departement, Region, normalize_place_name
+from .matching import SuggestionEmails
 from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
 from .pages import MapPage, PublishPage, SearchFilter, StatisticsPage
@@ -37,6 +38,7 @@ __all__ = [
     "SearchFilter",
     "Sector",
     "StatisticsPage",
+    "SuggestionEmails",
     "TerritoryApprovalTask",
     "TerritoryLogEntry",
     "normalize_place_name",

@@ -610,6 +610,10 @@ class Sector(Orderable):
             setattr(self, name, None)
 
 
+# The largest radius of a sector around a commune: how far away a sector's centre can
+# be and its circle still reach a place.
+MAX_SECTOR_RADIUS_KM = max(km for km, _label in Sector.RADIUS_CHOICES)
+
 # Every field a public card, the profile page or the API shows; nothing private.
 PUBLIC_FIELDS = [
     "id",

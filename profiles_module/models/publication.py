@@ -224,7 +224,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=255)
     text_body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
-    # Extra headers (List-Unsubscribe of the alert digests); erased with the bodies.
+    # Extra headers: List-Unsubscribe of the periodic emails (alert digests, suggestions),
+    # whose one-click link is as live as the bodies' links; erased with them.
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -117,7 +117,7 @@ def store_email(profile, name, *, recipient, context, language, now, reply_to=""
     )
 
 
-def queue_email(profile, name, *, recipient=None, context=None, now=None):
+def queue_email(profile, name, *, recipient=None, context=None, now=None, headers=None):
     """Store an owner email in the outbox, log it and enqueue its sending."""
     now = now or timezone.now()
     full_context = get_email_context(profile, name, now) | (context or {})
@@ -128,6 +128,7 @@ def queue_email(profile, name, *, recipient=None, context=None, now=None):
         context=full_context,
         language=profile.language or settings.LANGUAGE_CODE,
         now=now,
+        headers=headers,
     )
     ProfileEvent.record(profile, Event.EMAIL_QUEUED, f"{name} #{message.pk}", now=now)
     send_email.enqueue(message.pk)
@@ -182,6 +183,13 @@ def deliver(message_id):
     if message.profile:
         ProfileEvent.record(message.profile, Event.EMAIL_SENT, f"{message.template} #{message.pk}")
     return "sent"
+
+
+def unsubscribe_headers(url):
+    """The headers of a periodic email's one-click unsubscribe (RFC 8058): the mail client
+    POSTs "List-Unsubscribe=One-Click" to the URL, with no page (an address the app built
+    with reverse(): no line break can get in)."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _failed(message, error, now):

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
@@ -22,9 +23,10 @@ from profiles_module.common.language import current_language
 from profiles_module.common.leaflet import tile_host
 from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.conf import app_settings
-from profiles_module.models import ProfileEvent
-from profiles_module.partners.embed import partner_of
-from profiles_module.publication import lifecycle, tokens
+from profiles_module.matching.suggest import suggestions_for
+from profiles_module.models import ProfileEvent, SuggestionEmails
+from profiles_module.partners.embed import partner_of, territory_for
+from profiles_module.publication import lifecycle, suggestions, tokens
 from profiles_module.publication.forms import (
     DeleteForm,
     EmailChangeForm,
@@ -211,8 +213,47 @@ def manage(request, profile):
             and not profile.paused
             and not profile.hidden_reason,
             "session_minutes": app_settings.OWNER_SESSION_MINUTES,
+            # Only for a published fiche: suggestions are for fiches others can find. On a
+            # partner's pages, those of its territory (the only fiches its pages open).
+            "suggestions": (
+                suggestions_for(profile, territory=territory_for(request)) if profile.live else None
+            ),
+            "suggestion_emails": suggestions.emails_enabled(profile),
         },
     )
+
+
+@require_POST
+@owner_required
+def manage_suggestion_emails(request, profile):
+    """The management page's switch of the email of suggestions."""
+    enabled = request.POST.get("enabled") == "on"
+    suggestions.set_emails(profile, enabled)
+    if enabled:
+        messages.success(request, _("You will receive new suggestions by email."))
+    else:
+        messages.success(request, _("You will no longer receive suggestions by email."))
+    return redirect(manage_url() + "#suggestions")
+
+
+# Without CSRF: the mail client's one-click unsubscribe (RFC 8058) POSTs from outside
+# the site, and the signed token in the address is what proves the right to switch off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@never_cache
+def stop_suggestion_emails(request, token):
+    """The link of each email of suggestions. A GET shows a button (mail scanners follow
+    links); its POST, or the mail client's one-click unsubscribe, switches the email off."""
+    profile = suggestions.profile_of_stop_token(token)
+    context = {"state": "unknown" if profile is None else "valid"}
+    if profile is None:
+        return TemplateResponse(
+            request, "profiles_module/manage/suggestions_stop.html", context, status=404
+        )
+    if request.method == "POST":
+        suggestions.set_emails(profile, False)
+        context["state"] = "stopped"
+    return TemplateResponse(request, "profiles_module/manage/suggestions_stop.html", context)
 
 
 @owner_required
@@ -304,6 +345,11 @@ def sign_out(request):
 DATA_SECTIONS = {}
 
 
+def suggestion_emails_data(profile):
+    row = SuggestionEmails.of(profile)
+    return {"enabled": row.enabled, "last_sent": row.sent_at}
+
+
 def profile_data(profile):
     """Everything stored about a profile, for its owner ("download my data")."""
     fields = serializers.serialize("python", [profile])[0]["fields"]
@@ -323,6 +369,7 @@ def profile_data(profile):
             }
             for sector in profile.sectors.all()
         ],
+        "suggestion_emails": suggestion_emails_data(profile),
         "consents": {
             "publication": profile.publication_consent_at,
             "news": profile.news_consent,

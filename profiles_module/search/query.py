@@ -3,45 +3,22 @@
 Used by the map page, the profile page and the API, so they always agree.
 """
 
-import math
-
-from django.db.models import Avg, Count, F, FloatField, Value
-from django.db.models.functions import ACos, Cos, Floor, Least, Radians, Sin
+from django.db.models import Avg, Count, F, Value
+from django.db.models.functions import Floor
 from wagtail.search.backends import get_search_backend
 
+from profiles_module.common.geo import bounding_box, distance_km
 from profiles_module.common.paths import profile_page_path
 from profiles_module.common.text import search_words
 from profiles_module.conf import app_settings
 from profiles_module.models import Profile, Sector
+from profiles_module.models.profiles import MAX_SECTOR_RADIUS_KM
 from profiles_module.models.territory import union_of_profile_ids
 
-EARTH_RADIUS_KM = 6371.0
-KM_PER_DEGREE = 111.2
-# The largest radius of a sector around a commune (Sector.RADIUS_CHOICES).
-MAX_SECTOR_RADIUS_KM = max(km for km, _label in Sector.RADIUS_CHOICES)
 # Below this zoom the map always gets aggregates: a national view never ships points.
 POINTS_MIN_ZOOM = 8
 # Public points are rounded to about 10 m, then spread by up to about 250 m (see jitter).
 POINT_DECIMALS = 4
-
-
-def distance_km(latitude, longitude, lat_field="latitude", lng_field="longitude"):
-    """Great-circle distance from a point to the fields' point, in SQL (SQLite and PostgreSQL).
-
-    The spherical law of cosines, clamped so rounding never takes ACOS out of its domain.
-    """
-    lat, lng = math.radians(latitude), math.radians(longitude)
-    cosine = Value(math.sin(lat)) * Sin(Radians(F(lat_field))) + Value(math.cos(lat)) * Cos(
-        Radians(F(lat_field))
-    ) * Cos(Radians(F(lng_field)) - Value(lng))
-    return Value(EARTH_RADIUS_KM) * ACos(Least(Value(1.0), cosine, output_field=FloatField()))
-
-
-def bounding_box(latitude, longitude, km):
-    """(south, west, north, east) of a box holding every point within km."""
-    dlat = km / KM_PER_DEGREE
-    dlng = km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
-    return latitude - dlat, longitude - dlng, latitude + dlat, longitude + dlng
 
 
 def near(queryset, commune, km):

@@ -21,6 +21,7 @@ from home.management.commands.setup_demo import DEMO_ALERT_ADDRESS
 from profiles_module.alerts import tokens as alert_tokens
 from profiles_module.common.leaflet import tile_host
 from profiles_module.models import Departement, Profile, Region, SearchAlert, Sector
+from profiles_module.publication.suggestions import stop_token
 from tests.factories import make_profile, manage_link
 
 from . import is_local, settle
@@ -187,6 +188,8 @@ def visit_everything(page, base, blocked, fiches):
         reverse("profiles_module:alert_unsubscribe", args=[alert_tokens.unsubscribe_token(alert)]),
     ):
         open_page(path)
+    # The page of the "stop these emails" link of the email of suggestions.
+    open_page(reverse("profiles_module:suggestions_stop", args=[stop_token(owner)]))
     return problems
 
 

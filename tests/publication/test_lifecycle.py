@@ -18,6 +18,7 @@ from profiles_module.models import (
     OutgoingEmail,
     Profile,
     ProfileEvent,
+    SuggestionEmails,
 )
 from profiles_module.publication import lifecycle
 from profiles_module.publication.emails import retry_delay
@@ -195,6 +196,10 @@ def test_provider_outage_delays_every_email_and_sends_each_exactly_once():
     FlakyBackend.failures = 5
     FlakyBackend.sent = []
     profiles = [make_profile(email=f"outage{i}@example.org") for i in range(3)]
+    # Only the update requests go out: the three neighbours' emails of suggestions are off.
+    SuggestionEmails.objects.bulk_create(
+        SuggestionEmails(profile=profile, enabled=False) for profile in profiles
+    )
     now = timezone.now()
     for profile in profiles:
         lifecycle.request_update(profile, now=now)

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Site, Workflow, WorkflowContentType, WorkflowTask
 
@@ -26,6 +27,7 @@ from profiles_module.models import (
     StatisticsPage,
     TerritoryApprovalTask,
 )
+from profiles_module.publication import tokens
 
 DEMO_LOGIN = "admin"
 DEMO_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "futurs-voisins")
@@ -302,6 +304,22 @@ def configure_site(host, port):
         site.save()
 
 
+def demo_owner_link(host, port):
+    """A fresh management link of a demo household around Lyon, where the demo has many
+    neighbours: its page shows the owner's side (suggestions with their reasons)."""
+    owner = (
+        Profile.objects.public()
+        .filter(profile_kind="household", sectors__commune__insee_code="69123")
+        .exclude(role="")
+        .order_by("pk")
+        .first()
+    ) or Profile.objects.public().order_by("pk").first()
+    if owner is None:
+        return ""
+    raw = tokens.issue(owner, tokens.Purpose.MANAGE)
+    return f"http://{host}:{port}" + reverse("profiles_module:owner_link", args=[raw])
+
+
 PARTNER_LOGIN = "partenaire"
 
 
@@ -431,6 +449,7 @@ class Command(BaseCommand):
                 f"Saved a demo search alert for {DEMO_ALERT_ADDRESS}: run "
                 "`python manage.py send_alert_digests` to print its digest."
             )
+        owner_link = demo_owner_link(host, port)
         # `make run` says where the site is once it serves it: this command serves nothing.
         self.stdout.write(
             self.style.SUCCESS(
@@ -438,5 +457,10 @@ class Command(BaseCommand):
                 f"Login: {DEMO_LOGIN}  Password: {DEMO_PASSWORD}\n"
                 f"A partner association's editor (Auvergne-Rhône-Alpes only): "
                 f"{PARTNER_LOGIN} / {DEMO_PASSWORD}\n"
+                + (
+                    f"A demo household's own page (its suggestions), valid once: {owner_link}\n"
+                    if owner_link
+                    else ""
+                )
             )
         )
