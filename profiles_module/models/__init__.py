@@ -9,6 +9,7 @@ from .options import ProfileOption
 from .pages import MapPage, PublishPage, SearchFilter, StatisticsPage
 from .partners import Partner
 from .profiles import Profile, Sector
+from .projects import Project, ProjectImport, ProjectsPage
 from .publication import (
     AccessToken,
     LifecycleSettings,
@@ -31,6 +32,9 @@ __all__ = [
     "Partner",
     "Profile",
     "ProfileOption",
+    "Project",
+    "ProjectImport",
+    "ProjectsPage",
     "Region",
     "SearchFilter",
     "Sector",

@@ -1,0 +1,179 @@
+"""The projects of the national database (imported, read-only here), the log of each
+import, and the page listing them."""
+
+import re
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .geography import Commune
+
+
+class ProjectQuerySet(models.QuerySet):
+    def current(self):
+        """Projects still in the national database: the only ones shown anywhere public."""
+        return self.filter(gone_at__isnull=True)
+
+    def matching(self, text):
+        """Projects whose name or commune contains every word of `text` (case-insensitive)."""
+        queryset = self
+        for word in re.findall(r"\w+", text)[:8]:
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(commune_name__icontains=word)
+                | Q(postal_code__startswith=word)
+            )
+        return queryset
+
+
+class Project(index.Indexed, models.Model):
+    """A cohousing project of the national database, as its last import saw it.
+
+    Written by the import only (projects/importer.py); the admin shows it read-only: the
+    national database is where a project is edited.
+    """
+
+    bazar_id = models.CharField(_("id in the national database"), max_length=150, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=200, blank=True)
+    commune_name = models.CharField(_("commune"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune (reference)"),
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    source_url = models.URLField(_("page in the national database"), max_length=500, blank=True)
+    source_updated_at = models.DateTimeField(_("last changed in the national database"), null=True)
+    gone_at = models.DateTimeField(
+        _("gone from the national database on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when an import no longer finds it; it is then shown nowhere."),
+    )
+    imported_at = models.DateTimeField(_("first imported on"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed by an import on"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("commune_name"),
+        index.FilterField("gone_at"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project of the national database")
+        verbose_name_plural = _("projects of the national database")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The name and where: what the autocomplete of the forms offers and shows."""
+        departement = f"({self.postal_code[:2]})" if self.postal_code else ""
+        place = " ".join(filter(None, [self.commune_name, departement]))
+        return f"{self.name} — {place}" if place else self.name
+
+    @property
+    def is_current(self):
+        return self.gone_at is None
+
+
+class ProjectImport(models.Model):
+    """One import of the projects: when, from where, what it did, or why it failed."""
+
+    class Status(models.TextChoices):
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed: nothing changed")
+
+    started_at = models.DateTimeField(_("started on"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished on"), null=True)
+    source = models.CharField(_("source"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    removed = models.PositiveIntegerField(_("marked as gone"), default=0)
+    skipped = models.PositiveIntegerField(_("entries skipped"), default=0)
+    skipped_ids = models.TextField(
+        _("ids of the skipped entries"), blank=True, help_text=_("With the reason of each.")
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import of the projects")
+        verbose_name_plural = _("imports of the projects")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} — {self.get_status_display()}"
+
+
+class ProjectsPage(RoutablePageMixin, Page):
+    """The projects of the national database, searchable by name or commune, with a
+    page per project listing the fiches that declared it."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    template = "profiles_module/projects/projects_page.html"
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("projects page")
+        verbose_name_plural = _("projects pages")
+
+    @path("")
+    def index_route(self, request):
+        # Page types serve their feature's view, which imports the models: imported when
+        # the page is served, the one import from the models up (docs/architecture.md).
+        from profiles_module.projects.views import projects_context
+
+        return self.render(request, context_overrides=projects_context(request, self))
+
+    @path("<str:bazar_id>/", name="project")
+    def project_route(self, request, bazar_id):
+        # As above: the feature's view, imported when the page is served.
+        from profiles_module.projects.views import project_context
+
+        project = Project.objects.current().filter(bazar_id=bazar_id[:150]).first()
+        if project is None:
+            raise Http404
+        return self.render(
+            request,
+            context_overrides=project_context(request, self, project),
+            template="profiles_module/projects/project_page.html",
+        )
+
+    def project_url(self, project):
+        """The address of a project's own page under this one."""
+        return self.url + self.reverse_subpage("project", args=[project.bazar_id])
+
+    @classmethod
+    def for_site(cls, site, language=None):
+        """The live projects page of `site` in `language` (else any), or None."""
+        pages = cls.objects.live()
+        if site is not None:
+            pages = pages.in_site(site)
+        if language:
+            in_language = pages.filter(locale__language_code=language).first()
+            if in_language is not None:
+                return in_language
+        return pages.first()
