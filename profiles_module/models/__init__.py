@@ -6,10 +6,10 @@ from .contact import AbuseReport, BlockedSender, ContactMessage
 from .geography import Commune, Departement, Region, normalize_place_name
 from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
-from .pages import MapPage, PublishPage, SearchFilter, StatisticsPage
+from .pages import MapPage, ProjectsPage, PublishPage, SearchFilter, StatisticsPage
 from .partners import Partner
 from .profiles import Profile, Sector
-from .projects import Project, ProjectImport, ProjectsPage
+from .projects import Project, ProjectImport
 from .publication import (
     AccessToken,
     LifecycleSettings,
