@@ -271,9 +271,10 @@ class ProjectsPage(RoutablePageMixin, Page):
             template="profiles_module/projects/project_page.html",
         )
 
-    def project_url(self, project):
-        """The address of a project's own page under this one."""
-        return self.url + self.reverse_subpage("project", args=[project.bazar_id])
+    def project_url(self, project, page_url=None):
+        """The address of a project's own page under this one (`page_url`: this page's
+        address, when the caller already has it)."""
+        return (page_url or self.url) + self.reverse_subpage("project", args=[project.bazar_id])
 
     @classmethod
     def for_site(cls, site, language=None):

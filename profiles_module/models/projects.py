@@ -6,7 +6,6 @@ import re
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
 
 from .geography import Commune
 
@@ -28,11 +27,12 @@ class ProjectQuerySet(models.QuerySet):
         return queryset
 
 
-class Project(index.Indexed, models.Model):
+class Project(models.Model):
     """A cohousing project of the national database, as its last import saw it.
 
     Written by the import only (projects/importer.py); the admin shows it read-only: the
-    national database is where a project is edited.
+    national database is where a project is edited. Not in the search index: an import
+    writes thousands at once, and every search here is a plain filter (`matching`).
     """
 
     bazar_id = models.CharField(_("id in the national database"), max_length=150, unique=True)
@@ -63,13 +63,6 @@ class Project(index.Indexed, models.Model):
     changed_at = models.DateTimeField(_("last changed by an import on"), auto_now=True)
 
     objects = ProjectQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("name"),
-        index.AutocompleteField("name"),
-        index.SearchField("commune_name"),
-        index.FilterField("gone_at"),
-    ]
 
     class Meta:
         ordering = ["name"]

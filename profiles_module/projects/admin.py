@@ -48,7 +48,9 @@ class ProjectViewSet(SnippetViewSet):
         DateColumn("gone_at", label=_("Gone on")),
     ]
     list_filter = ["status", "kind"]
-    search_fields = None  # the model's search_fields (see STACK-NOTES on SQLite)
+    # Not an indexed model: the listing's search filters these columns in the database.
+    search_fields = ["name", "commune_name", "postal_code", "bazar_id"]
+    search_backend_name = None
     inspect_view_fields = [
         "name",
         "bazar_id",

@@ -208,30 +208,38 @@ def date(value):
 
 
 class CommuneResolver:
-    """The commune of the reference data for a postal code and a name, looked up once."""
+    """The commune of the reference data for a postal code and a name.
+
+    The communes are read once, on the first entry that names a place (some 35,000 short
+    rows): a query per entry would scan them for every project.
+    """
 
     def __init__(self):
-        self.cache = {}
+        self.by_postal_code = None
+        self.by_name = None
+
+    def load(self):
+        self.by_postal_code, self.by_name = {}, {}
+        for commune in Commune.objects.only(
+            "pk", "name", "search_name", "postal_codes", "latitude", "longitude"
+        ).iterator(chunk_size=5000):
+            for code in commune.postal_codes.split():
+                self.by_postal_code.setdefault(code, []).append(commune)
+            self.by_name.setdefault(commune.search_name, []).append(commune)
 
     def __call__(self, postal_code, name):
-        key = (postal_code, normalize_place_name(name))
-        if key not in self.cache:
-            self.cache[key] = self.find(*key)
-        return self.cache[key]
-
-    @staticmethod
-    def find(postal_code, search_name):
-        if re.fullmatch(r"\d[\dAB]\d{3}", postal_code or ""):
-            communes = list(Commune.objects.filter(postal_codes__contains=postal_code)[:50])
-            communes = [c for c in communes if postal_code in c.postal_codes.split()]
-            named = [c for c in communes if c.search_name == search_name]
-            if named or len(communes) == 1:
-                return (named or communes)[0]
-        if search_name:
-            named = list(Commune.objects.filter(search_name=search_name)[:2])
-            if len(named) == 1:
-                return named[0]
-        return None
+        if not (postal_code or name):
+            return None
+        if self.by_postal_code is None:
+            self.load()
+        search_name = normalize_place_name(name)
+        communes = self.by_postal_code.get(postal_code, [])
+        named = [commune for commune in communes if commune.search_name == search_name]
+        if named or len(communes) == 1:
+            return (named or communes)[0]
+        # A name alone only when no other commune of France bears it.
+        homonyms = self.by_name.get(search_name, []) if search_name else []
+        return homonyms[0] if len(homonyms) == 1 else None
 
 
 def map_entry(entry, resolve_commune):
@@ -274,7 +282,7 @@ def map_entry(entry, resolve_commune):
 def apply(entries, log, now):
     """Create, update and mark gone to match `entries`; counts go into `log`."""
     existing = {project.bazar_id: project for project in Project.objects.all()}
-    seen, skipped = set(), []
+    seen, skipped, new, changed = set(), [], [], []
     resolve_commune = CommuneResolver()
     for position, entry in enumerate(entries, start=1):
         try:
@@ -294,18 +302,20 @@ def apply(entries, log, now):
         seen.add(bazar_id)
         project = existing.get(bazar_id)
         if project is None:
-            Project.objects.create(**values)
-            log.created += 1
+            new.append(Project(**values))
         elif project.gone_at is not None or any(
             getattr(project, name) != values[name] for name in COMPARED
         ):
             for name, value in values.items():
                 setattr(project, name, value)
-            project.gone_at = None
-            project.save()
-            log.updated += 1
+            project.gone_at, project.changed_at = None, now
+            changed.append(project)
         else:
             log.unchanged += 1
+    # In batches: a national import creates or changes thousands of rows.
+    log.created = len(Project.objects.bulk_create(new, batch_size=500))
+    log.updated = len(changed)
+    Project.objects.bulk_update(changed, [*COMPARED, "gone_at", "changed_at"], batch_size=500)
     current = sum(project.is_current for project in existing.values())
     if current and not (log.created + log.updated + log.unchanged):
         raise ImportRefused(

@@ -13,6 +13,16 @@ from profiles_module.models import Profile, Project, ProjectsPage
 from profiles_module.partners.embed import territory_for
 
 PROJECTS_PER_PAGE = 50
+GEOJSON_FIELDS = [
+    "bazar_id",
+    "name",
+    "kind",
+    "status",
+    "commune_name",
+    "latitude",
+    "longitude",
+    "source_url",
+]
 
 
 def projects_context(request, page):
@@ -55,8 +65,11 @@ def projects_geojson(request):
     """The map's projects layer: the current projects with a point, public values only
     (the national database's own public entry, never a fiche)."""
     page = projects_page(request)
+    # The page's address once, not once per project (Wagtail works it out from the tree).
+    page_url = page.url if page else ""
     features = []
-    for project in Project.objects.current().filter(latitude__isnull=False):
+    projects = Project.objects.current().filter(latitude__isnull=False)
+    for project in projects.only(*GEOJSON_FIELDS):
         features.append(
             {
                 "type": "Feature",
@@ -67,7 +80,7 @@ def projects_geojson(request):
                     "kind": project.kind,
                     "status": project.status,
                     "commune": project.commune_name,
-                    "url": page.project_url(project) if page else "",
+                    "url": page.project_url(project, page_url) if page else "",
                     "source_url": project.source_url,
                 },
             }

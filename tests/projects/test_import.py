@@ -153,18 +153,17 @@ def test_an_empty_answer_does_not_mark_every_project_gone(source, imported):
     assert_refused(import_projects(url=source.url), "aucun projet lisible", imported)
 
 
-def test_a_failure_halfway_rolls_back_what_was_written(source, imported, monkeypatch):
-    # The second entry fails while saving, after the first was updated in the transaction.
-    source.body = answer(entry("LaGrange", "La Grange rénovée"), entry("LesToits", "Les Toits 2"))
-    original = Project.save
+def test_a_failure_at_the_last_step_rolls_back_what_was_written(source, imported, monkeypatch):
+    # Created and updated, then marking LesToits gone fails: none of it may stay.
+    source.body = answer(entry("LaGrange", "La Grange rénovée"), entry("Nouveau", "Nouveau"))
+    from profiles_module.models.projects import ProjectQuerySet
 
-    def fail_on_toits(project, *args, **kwargs):
-        if project.bazar_id == "LesToits":
-            raise RuntimeError("disk full")
-        return original(project, *args, **kwargs)
+    def disk_full(queryset, **values):
+        raise OSError("disk full")
 
-    monkeypatch.setattr(Project, "save", fail_on_toits)
+    monkeypatch.setattr(ProjectQuerySet, "update", disk_full)
     assert_refused(import_projects(url=source.url), "Erreur inattendue\u00a0: disk full", imported)
+    assert not Project.objects.filter(bazar_id="Nouveau").exists()
 
 
 def test_a_saved_file_imports_like_the_api(tmp_path, source):

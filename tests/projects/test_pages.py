@@ -224,6 +224,8 @@ def test_nobody_adds_changes_or_deletes_a_project_in_the_admin(client, projects,
     assert reverse(f"{prefix}:add") not in html
     assert reverse(f"{prefix}:edit", args=[project.pk]) not in html
     assert client.get(reverse(f"{prefix}:inspect", args=[project.pk])).status_code == 200
+    found = client.get(reverse(f"{prefix}:list"), {"q": "Vannes"}).content.decode()
+    assert "La Grange" in found and "Les Toits partagés" not in found
     for url in (
         reverse(f"{prefix}:add"),
         reverse(f"{prefix}:edit", args=[project.pk]),
