@@ -17,8 +17,11 @@ class ProjectQuerySet(models.QuerySet):
 
     def matching(self, text):
         """Projects whose name or commune contains every word of `text` (case-insensitive)."""
+        words = re.findall(r"\w+", text)[:8]
+        if not words:
+            return self.none()  # punctuation alone matches nothing, not everything
         queryset = self
-        for word in re.findall(r"\w+", text)[:8]:
+        for word in words:
             queryset = queryset.filter(
                 Q(name__icontains=word)
                 | Q(commune_name__icontains=word)

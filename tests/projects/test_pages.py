@@ -270,3 +270,30 @@ def test_a_wrong_source_address_fails_the_checks():
         assert [error.id for error in check_settings(None)] == ["profiles_module.E005"]
     with override_settings(PROFILES_PROJECTS_SOURCE_URL="https://projets.example.org/?api"):
         assert check_settings(None) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"project_label": "x" * 100_000},
+        {"project_label": "<script>alert(1)</script>"},
+        {"project": "99999999999999999999999", "project_relation": "member"},
+        {"project": "1 OR 1=1", "project_relation": "member"},
+        {"project_label": "La Grange", "project_relation": "owner\r\nBcc: x@example.org"},
+    ],
+)
+def test_hostile_text_in_the_project_box_is_a_field_error(client, publish_page, projects, data):
+    response = client.post(publish_page.url, publish_form_data(**data))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert" not in html
+    assert "x" * 101 not in html  # cut before anything else looks at it
+    assert not Profile.objects.exists()
+
+
+def test_the_suggestions_survive_hostile_queries(client, projects):
+    url = reverse("profiles_module:project_autocomplete")
+    for query in ["x" * 100_000, "%%", "__", "' OR 1=1 --", "x\x00y", "a"]:
+        response = client.get(url, {"q": query})
+        assert response.status_code == 200
+        assert response.json()["results"] == []
