@@ -16,7 +16,9 @@ file saved from it. Its answer is an object keyed by entry id, a list of entries
     date_maj_fiche, else date_creation_fiche -> source_updated_at
 
 Missing fields leave the value empty; every other field is ignored: only what our
-pages show is copied.
+pages show is copied. A list field holds the keys of the national database's list, not
+its labels (those are in the form's definition): kind and status show those keys as they
+are, which reads well as long as the lists use words as keys.
 
 What an import does, in one transaction: a new entry creates a project, a changed one
 updates it, an identical one is counted unchanged, and a project no longer in the answer
