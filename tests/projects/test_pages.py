@@ -123,6 +123,10 @@ def test_the_owner_links_the_fiche_and_its_page_shows_the_project(client, projec
     # The project's page lists the fiche back.
     page = client.get(projects_page.project_url(projects["LesToits"])).content.decode()
     assert "Maëlle" in page and profile.get_absolute_url() in page
+    # Gone from the national database: the fiche no longer points to it.
+    Project.objects.filter(bazar_id="LesToits").update(gone_at=timezone.now())
+    html = client.get(profile.get_absolute_url()).content.decode()
+    assert "Je fais partie de ce projet" not in html and "Les Toits partagés" not in html
 
 
 # --- The projects page and a project's page.
