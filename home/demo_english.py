@@ -143,6 +143,14 @@ PAGES = {
             "be recognised, a number under 5 is never shown.</p>"
         ),
     },
+    "projets": {
+        "title": "Projects",
+        "introduction": (
+            "<p>The cohousing projects of the national database: search them by name or "
+            "town, and see the households who are part of them or interested in them. On "
+            "the map of future neighbours, tick “Show the projects”.</p>"
+        ),
+    },
     "mentions-legales": {"title": "Legal notice", "body": LEGAL_NOTICE},
     "confidentialite": {"title": "Privacy notice", "body": PRIVACY_NOTICE},
     "accessibilite": {"title": "Accessibility", "body": ACCESSIBILITY_STATEMENT},

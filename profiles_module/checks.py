@@ -48,7 +48,24 @@ def check_template(name, value, default):
     return None
 
 
-CHECKS = {"count": check_number, "colour": check_colour, "template": check_template}
+def check_url(name, value, default):
+    if value == "" or (
+        isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) < 2000
+    ):
+        return None
+    return Error(
+        f"{AppSettings.prefix}{name} must be empty or an http(s) address, got {value!r}.",
+        hint="Set the address of the national database's JSON API, or leave it empty.",
+        id="profiles_module.E005",
+    )
+
+
+CHECKS = {
+    "count": check_number,
+    "colour": check_colour,
+    "template": check_template,
+    "url": check_url,
+}
 
 
 @register()

@@ -93,6 +93,15 @@ DEFAULTS = {
     # embed layout): a host site's base template providing the blocks `title`,
     # `extra_css`, `content` and `extra_js`.
     "BASE_TEMPLATE": "base.html",
+    # The national projects database: the address of its YesWiki Bazar JSON API (the
+    # entries of the projects' form, e.g. https://…/?api/forms/1/entries). Empty: no
+    # scheduled import (the command still imports a file or a given address).
+    "PROJECTS_SOURCE_URL": "",
+    # Hours between two scheduled imports of the projects.
+    "PROJECTS_IMPORT_HOURS": 24,
+    # An import gives up on an answer slower or larger than this (seconds, bytes).
+    "PROJECTS_TIMEOUT_SECONDS": 30,
+    "PROJECTS_MAX_BYTES": 20 * 1024 * 1024,
 }
 
 # What a valid value is, for each setting not a whole number above 0 (checks.py).
@@ -101,6 +110,7 @@ KINDS = {
     "CONTACT_FORM_MIN_SECONDS": "count",
     "EMAIL_LINK_COLOUR": "colour",
     "BASE_TEMPLATE": "template",
+    "PROJECTS_SOURCE_URL": "url",
 }
 # Settings for which 0 is meaningful; every other number must be positive.
 MAY_BE_ZERO = {name for name, kind in KINDS.items() if kind == "count"}

@@ -1,7 +1,7 @@
 """The scheduled pass, run by the `run_lifecycle` task and command: every site's fiches
 through their lifecycle, the alerts' digests, the owners' emails of new suggestions, then
-the contact relay's erasures, the outbox's retries, and the end of every other personal
-value's retention."""
+the contact relay's erasures, the outbox's retries, the end of every other personal
+value's retention, and the daily import of the projects."""
 
 from collections import Counter
 from importlib import import_module
@@ -17,6 +17,7 @@ from profiles_module.contact.retention import (
     erase_unverified_contacts,
     forget_senders,
 )
+from profiles_module.projects.tasks import enqueue_if_due as enqueue_projects_import
 from profiles_module.publication.emails import purge_outbox, retry_due
 from profiles_module.publication.lifecycle import run_for_site
 from profiles_module.publication.suggestions import send_due as send_due_suggestions
@@ -44,4 +45,6 @@ def run(now=None):
     done["access_tokens_purged"] = purge_expired_tokens(now)
     # Owners' sessions name their fiche; Django leaves expired rows to a cron job.
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    # Once a day, the projects of the national database (a task of its own).
+    done["projects_imports_enqueued"] = enqueue_projects_import(now)
     return dict(done)

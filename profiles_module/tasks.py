@@ -8,10 +8,11 @@ before the tasks moved), and the scheduled pass that spans several features.
 from django.tasks import task
 
 from profiles_module import schedule
+from profiles_module.projects.tasks import import_projects_task
 from profiles_module.publication.emails import send_email
 from profiles_module.publication.lifecycle import request_updates
 
-__all__ = ["request_updates", "run_lifecycle", "send_email"]
+__all__ = ["import_projects_task", "request_updates", "run_lifecycle", "send_email"]
 
 
 @task

@@ -6,6 +6,7 @@ from profiles_module.alerts import views as alerts
 from profiles_module.contact import views as contact
 from profiles_module.geography import views as geography
 from profiles_module.profiles import views as profiles
+from profiles_module.projects import views as projects
 from profiles_module.publication import views as publication
 from profiles_module.search import api
 
@@ -13,6 +14,7 @@ app_name = "profiles_module"
 
 urlpatterns = [
     path("communes/", geography.commune_autocomplete, name="commune_autocomplete"),
+    path("projets/", projects.project_autocomplete, name="project_autocomplete"),
 ]
 
 # Households: links sent by email and the management pages.
@@ -85,4 +87,6 @@ urlpatterns += [
     path("api/v1/profiles/map/", api.profiles_map, name="api_map"),
     # The preview a map's marker opens: the fiche's result card.
     path("api/v1/profiles/<uuid:uid>/card/", api.profile_card, name="api_profile_card"),
+    # The map's second layer: the projects of the national database.
+    path("api/v1/projects.geojson", projects.projects_geojson, name="api_projects_geojson"),
 ]

@@ -24,10 +24,11 @@ from profiles_module.profiles.admin import (
     ProfileViewSet,
 )
 from profiles_module.profiles.exports import SupportersMenuItem, SupportersView
+from profiles_module.projects.admin import ProjectsViewSetGroup, ReadOnlyPermissionPolicy
 from profiles_module.publication.admin import AskToUpdateBulkAction
 from profiles_module.stats.admin import StatisticsDashboardPanel
 
-from .models import Profile, ProfileOption, TerritoryLogEntry
+from .models import Profile, ProfileOption, Project, ProjectImport, TerritoryLogEntry
 
 # Registered here, not with a decorator on the models: the models stay free of admin code.
 # The policy first: the viewset picks up the registered one.
@@ -35,6 +36,10 @@ register_permission_policy(Profile, TerritoryPermissionPolicy(Profile))
 register_snippet(ProfileViewSet)
 register_snippet(ProfileOptionViewSet)
 register_snippet(PartnerViewSet)
+# The projects are the national database's: read-only here, written by the imports.
+register_permission_policy(Project, ReadOnlyPermissionPolicy(Project))
+register_permission_policy(ProjectImport, ReadOnlyPermissionPolicy(ProjectImport))
+register_snippet(ProjectsViewSetGroup)
 
 # Bulk actions register their class itself (Wagtail's own do the same).
 hooks.register("register_bulk_action", AskToUpdateBulkAction)

@@ -101,6 +101,7 @@ def test_the_demo_exists_in_english(client, demo):
         ("/en/auvergne-rhone-alpes/", "Future neighbours in Auvergne-Rhône-Alpes"),
         ("/en/publier-ma-fiche/", "Publish my profile"),
         ("/en/les-chiffres/", "Figures"),
+        ("/en/projets/", "Projects"),
         ("/en/contacter-l-equipe/", "Contact the team"),
     ]
     # The counts link to the English maps; the footer to the English legal texts.

@@ -24,16 +24,31 @@ class CommuneAutocompleteWidget(forms.Widget):
     class Media:
         js = ["profiles_module/js/commune-autocomplete.js"]
 
+    # Subclasses offering other things (the project box) change these three and find().
+    url_name = "profiles_module:commune_autocomplete"
+    hint = None  # None: the template's hint about communes
+
+    def find(self, value):
+        """The chosen object for the field's value (its id), or None."""
+        commune_id = whole_number(value) if value else None
+        return Commune.objects.filter(pk=commune_id).first() if commune_id is not None else None
+
+    def resolve(self, typed):
+        """The id of the best match for text typed without JavaScript, else the text."""
+        # In the territory first; else anywhere, so that the form can say it is outside.
+        best = (self.territory and search_communes(typed, limit=1, territory=self.territory)) or (
+            search_communes(typed, limit=1)
+        )
+        return str(best[0].pk) if best else typed
+
     def get_context(self, name, value, attrs):
 
         context = super().get_context(name, value, attrs)
-        commune = None
-        commune_id = whole_number(value) if value else None
-        if commune_id is not None:
-            commune = Commune.objects.filter(pk=commune_id).first()
-        context["widget"]["label"] = commune.label if commune else (value or "")
-        context["widget"]["commune_id"] = commune.pk if commune else ""
-        context["widget"]["url"] = reverse("profiles_module:commune_autocomplete")
+        chosen = self.find(value)
+        context["widget"]["label"] = chosen.label if chosen else (value or "")
+        context["widget"]["commune_id"] = chosen.pk if chosen else ""
+        context["widget"]["url"] = reverse(self.url_name)
+        context["widget"]["hint"] = self.hint
         # The hint, after what the field already points to (its error, set by Django): one
         # aria-describedby attribute, not two.
         attrs = context["widget"]["attrs"]
@@ -49,11 +64,7 @@ class CommuneAutocompleteWidget(forms.Widget):
         typed = (data.get(f"{name}_label") or "").strip()[:100]
         if not typed:
             return None
-        # In the territory first; else anywhere, so that the form can say it is outside.
-        best = (self.territory and search_communes(typed, limit=1, territory=self.territory)) or (
-            search_communes(typed, limit=1)
-        )
-        return str(best[0].pk) if best else typed
+        return self.resolve(typed)
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and f"{name}_label" not in data

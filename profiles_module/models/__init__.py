@@ -8,9 +8,10 @@ from .geography import Commune, Departement, Region, normalize_place_name
 from .matching import SuggestionEmails
 from .moderation import TerritoryApprovalTask
 from .options import ProfileOption
-from .pages import MapPage, PublishPage, SearchFilter, StatisticsPage
+from .pages import MapPage, ProjectsPage, PublishPage, SearchFilter, StatisticsPage
 from .partners import Partner
 from .profiles import Profile, Sector
+from .projects import Project, ProjectImport
 from .publication import (
     AccessToken,
     LifecycleSettings,
@@ -33,6 +34,9 @@ __all__ = [
     "Partner",
     "Profile",
     "ProfileOption",
+    "Project",
+    "ProjectImport",
+    "ProjectsPage",
     "Region",
     "SearchAlert",
     "SearchFilter",

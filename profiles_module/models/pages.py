@@ -1,12 +1,14 @@
 """The app's page types: the map page visitors search the profiles with, the publication
-page, and the statistics page of a territory."""
+page, the statistics page of a territory, and the projects of the national database."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.forms import CheckboxSelectMultiple
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
@@ -17,6 +19,7 @@ from profiles_module.common.replica import replica_reads
 
 from .geography import Departement, Region
 from .profiles import ProfileKind
+from .projects import Project
 from .territory import Territory
 
 # Metropolitan France, when the editor leaves the centre empty.
@@ -230,3 +233,57 @@ class StatisticsPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(statistics_context(self))
         return context
+
+
+class ProjectsPage(RoutablePageMixin, Page):
+    """The projects of the national database, searchable by name or commune, with a
+    page per project listing the fiches that declared it."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    template = "profiles_module/projects/projects_page.html"
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("projects page")
+        verbose_name_plural = _("projects pages")
+
+    @path("")
+    def index_route(self, request):
+        # Page types serve their feature's view, which imports the models: imported when
+        # the page is served, the one import from the models up (docs/architecture.md).
+        from profiles_module.projects.views import projects_context
+
+        return self.render(request, context_overrides=projects_context(request, self))
+
+    @path("<str:bazar_id>/", name="project")
+    def project_route(self, request, bazar_id):
+        # As above: the feature's view, imported when the page is served.
+        from profiles_module.projects.views import project_context
+
+        project = Project.objects.current().filter(bazar_id=bazar_id[:150]).first()
+        if project is None:
+            raise Http404
+        return self.render(
+            request,
+            context_overrides=project_context(request, self, project),
+            template="profiles_module/projects/project_page.html",
+        )
+
+    def project_url(self, project, page_url=None):
+        """The address of a project's own page under this one (`page_url`: this page's
+        address, when the caller already has it)."""
+        return (page_url or self.url) + self.reverse_subpage("project", args=[project.bazar_id])
+
+    @classmethod
+    def for_site(cls, site, language=None):
+        """The live projects page of `site` in `language` (else any), or None."""
+        pages = cls.objects.live()
+        if site is not None:
+            pages = pages.in_site(site)
+        if language:
+            in_language = pages.filter(locale__language_code=language).first()
+            if in_language is not None:
+                return in_language
+        return pages.first()

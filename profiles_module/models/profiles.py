@@ -98,6 +98,11 @@ class Role(models.TextChoices):
     BOTH = "both", _("both")
 
 
+class ProjectRelation(models.TextChoices):
+    MEMBER = "member", _("I am part of this project")
+    INTERESTED = "interested", _("This project interests me")
+
+
 class HiddenReason(models.TextChoices):
     STALE = "stale", _("not confirmed for too long")
 
@@ -238,6 +243,18 @@ class Profile(
         blank=True,
         help_text=_("Link to the project's entry, for groups and residents."),
     )
+    project = models.ForeignKey(
+        "profiles_module.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("project of the national database"),
+        help_text=_("Type its name or its commune, then pick it."),
+    )
+    project_relation = models.CharField(
+        _("this project and you"), max_length=12, choices=ProjectRelation, blank=True
+    )
 
     # Private: only the relay and reminders use it. Never rendered publicly.
     email = models.EmailField(_("contact email (private)"))
@@ -368,6 +385,14 @@ class Profile(
             )
         if self.place_commune_id and not self.place_identified:
             self.place_commune = None
+        # A relation says nothing without its project; a project needs one.
+        if not self.project_id:
+            self.project_relation = ""
+        elif not self.project_relation:
+            errors["project_relation"] = ValidationError(
+                _("Say whether you are part of this project or interested in it."),
+                code="no_relation",
+            )
         if self.news_consent and not self.news_consent_at:
             errors["news_consent_at"] = ValidationError(
                 _("Record when the news consent was given."), code="required"
@@ -637,6 +662,8 @@ PUBLIC_FIELDS = [
     "presentation",
     "photo",
     "national_project_url",
+    "project",
+    "project_relation",
     "latitude",
     "longitude",
     "created_at",

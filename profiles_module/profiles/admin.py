@@ -38,6 +38,7 @@ from profiles_module.models.profiles import Profile, choice_labels
 from profiles_module.partners.permissions import TerritoryBulkActionMixin, guard_object_views
 from profiles_module.profiles.filters import ProfileAdminFilterSet
 from profiles_module.publication.admin import ProfileEventsPanel
+from profiles_module.publication.widgets import ProjectAutocompleteWidget
 
 PRIVATE_DETAILS_PERMISSION = "profiles_module.view_private_details"
 
@@ -339,6 +340,12 @@ class ProfileViewSet(SnippetViewSet):
                         FieldPanel("values", widget=CheckboxSelectMultiple),
                         FieldPanel("values_other"),
                         FieldPanel("national_project_url"),
+                        FieldRowPanel(
+                            [
+                                FieldPanel("project", widget=ProjectAutocompleteWidget),
+                                FieldPanel("project_relation"),
+                            ]
+                        ),
                     ],
                     heading=_("Project"),
                 ),

@@ -20,6 +20,7 @@ from profiles_module.contact.views import (
 )
 from profiles_module.models.profiles import Profile, Sector, with_public_relations
 from profiles_module.partners.embed import territory_for
+from profiles_module.projects.views import projects_page
 
 
 def safe_back_link(request):
@@ -37,7 +38,9 @@ def safe_back_link(request):
 @require_GET
 def profile_detail(request, uid, slug=None):
     """The public page of a profile: /fiches/<uid>/<slug>/; other slugs redirect to it."""
-    queryset = with_public_relations(Profile.objects.public()).select_related("place_commune")
+    queryset = with_public_relations(Profile.objects.public()).select_related(
+        "place_commune", "project"
+    )
     # On a partner's embedded pages or own site, only the profiles of its territory.
     territory = territory_for(request)
     if not territory.everywhere:
@@ -49,6 +52,16 @@ def profile_detail(request, uid, slug=None):
             url += "?" + request.GET.urlencode()
         return redirect(url)
     return profile_page(request, profile)
+
+
+def project_url(request, profile):
+    """Where the fiche's project links to: its page on this site, else the national
+    database's; "" when the fiche has none, or a project gone from the database."""
+    project = profile.project
+    if project is None or not project.is_current:
+        return ""
+    page = projects_page(request)
+    return page.project_url(project) if page else project.source_url
 
 
 def profile_page(request, profile, *, contact_form=None, status=200, **extra):
@@ -72,6 +85,7 @@ def profile_page(request, profile, *, contact_form=None, status=200, **extra):
             "profile": profile,
             "back": safe_back_link(request),
             "sector_map": {"sectors": sectors, "tiles": tile_layer()},
+            "project_url": project_url(request, profile),
             "contact_form": contact_form or ContactForm(profile=profile),
             "contact_sent": request.GET.get("contact") == "sent",
             "contact_verify": request.GET.get("contact") == "verify",
@@ -85,7 +99,9 @@ def profile_page(request, profile, *, contact_form=None, status=200, **extra):
 @never_cache
 def contact(request, uid):
     """POST of the contact form of a profile page."""
-    queryset = with_public_relations(Profile.objects.public()).select_related("place_commune")
+    queryset = with_public_relations(Profile.objects.public()).select_related(
+        "place_commune", "project"
+    )
     profile = get_object_or_404(queryset, uid=uid)
     form = ContactForm(request.POST, profile=profile)
     if over_contact_limits(request, form, Recipient(profile=profile).rate_key):

@@ -23,7 +23,16 @@ from profiles_module.common.forms import (
 from profiles_module.common.validators import whole_number
 from profiles_module.conf import app_settings
 from profiles_module.geography.widgets import CommuneAutocompleteWidget
-from profiles_module.models import Commune, Departement, Profile, ProfileOption, Region, Sector
+from profiles_module.models import (
+    Commune,
+    Departement,
+    Profile,
+    ProfileOption,
+    Project,
+    Region,
+    Sector,
+)
+from profiles_module.publication.widgets import ProjectAutocompleteWidget
 
 
 class PresentationLengthValidator(MaxLengthValidator):
@@ -61,6 +70,8 @@ PROFILE_FIELDS = [
     "financing_public",
     "social_housing_eligible",
     "national_project_url",
+    "project",
+    "project_relation",
     "news_consent",
 ]
 
@@ -77,6 +88,7 @@ FIELDSETS = [
         ["financing_band", "financing_public", "social_housing_eligible"],
     ),
     (_("Presentation"), ["presentation", "photo", "national_project_url"]),
+    (_("A project of the national database (optional)"), ["project", "project_relation"]),
 ]
 
 
@@ -239,6 +251,8 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
             "steps": forms.CheckboxSelectMultiple,
             "values": forms.CheckboxSelectMultiple,
             "place_commune": CommuneAutocompleteWidget,
+            "project": ProjectAutocompleteWidget,
+            "project_relation": forms.RadioSelect,
             "presentation": forms.Textarea(attrs={"rows": 6}),
             # A pseudonym at most: the browser may offer its saved nickname, not a full name.
             "public_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
@@ -269,6 +283,12 @@ class ProfileForm(ErrorSummaryMixin, ClusterForm):
         for name, category in categories.items():
             self.fields[name].queryset = ProfileOption.objects.filter(category=category)
         self.fields["place_commune"].queryset = Commune.objects.all()
+        self.fields["project"].queryset = Project.objects.current()
+        self.fields["project"].error_messages["invalid_choice"] = _(
+            "No project of the national database has this name: pick one of the "
+            "suggestions, or leave the box empty."
+        )
+        self.fields["project_relation"].choices = self.fields["project_relation"].choices[1:]
         # A required radio list has nothing to pre-select: Django's blank choice would show
         # as a ticked "- Select an option -" that fails on submission.
         self.fields["composition"].choices = [

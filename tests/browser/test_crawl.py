@@ -143,6 +143,9 @@ def visit_everything(page, base, blocked, fiches):
         "/trouver/?departement=42&q=jardin",
         "/auvergne-rhone-alpes/",
         "/les-chiffres/",
+        "/projets/",
+        "/projets/?q=lyon",
+        "/projets/LaMaisonDesTilleuls/",
         *fiches,
         "/publier-ma-fiche/",
         "/contacter-l-equipe/",
@@ -161,6 +164,8 @@ def visit_everything(page, base, blocked, fiches):
         "/en/contacter-l-equipe/",
         "/en/confidentialite/",
         "/en/les-chiffres/",
+        "/en/projets/",
+        "/en/projets/LesToitsPartages/",
         "/integration/aura/en/trouver/",
         "/en/apercu-integration/aura/",
     ):

@@ -17,10 +17,12 @@ from home import demo_english
 from home.models import ContentPage, HomePage, LegalPage
 from profiles_module.common.leaflet import tile_host
 from profiles_module.demo.contacts import create_demo_contacts
+from profiles_module.demo.projects import load_demo_projects
 from profiles_module.models import (
     MapPage,
     Partner,
     Profile,
+    ProjectsPage,
     PublishPage,
     Region,
     SearchAlert,
@@ -365,11 +367,11 @@ STATISTICS_PAGE = {
 }
 
 
-def create_statistics_page(home):
-    """The "Les chiffres" page (all of France) under the home page, in its menu; created once."""
-    if StatisticsPage.objects.filter(slug=STATISTICS_PAGE["slug"]).exists():
+def create_menu_page(home, page_class, values):
+    """A page of `page_class` with `values` under the home page, in its menu; created once."""
+    if page_class.objects.filter(slug=values["slug"]).exists():
         return
-    page = StatisticsPage(**STATISTICS_PAGE, show_in_menus=True)
+    page = page_class(**values, show_in_menus=True)
     home.add_child(instance=page)
     page.save_revision().publish()
 
@@ -398,6 +400,27 @@ def create_demo_alert():
     )
 
 
+def create_statistics_page(home):
+    """The "Les chiffres" page (all of France) under the home page, in its menu."""
+    create_menu_page(home, StatisticsPage, STATISTICS_PAGE)
+
+
+PROJECTS_PAGE = {
+    "title": "Les projets",
+    "slug": "projets",
+    "introduction": (
+        "<p>Les projets d'habitat participatif de la base nationale : cherchez-les par "
+        "nom ou par commune, et voyez les foyers qui en font partie ou qu'ils intéressent. "
+        "Sur la carte des futurs voisins, cochez « Afficher les projets ».</p>"
+    ),
+}
+
+
+def create_projects_page(home):
+    """The "Les projets" page (the national database's projects) under the home page."""
+    create_menu_page(home, ProjectsPage, PROJECTS_PAGE)
+
+
 class Command(BaseCommand):
     help = "Create the demo admin account, home page text and demo profiles (idempotent)."
 
@@ -424,6 +447,7 @@ class Command(BaseCommand):
             add_counts(home)
             create_publish_page(home)
             create_statistics_page(home)
+            create_projects_page(home)
             create_contact_page(home)
             create_legal_pages(home)
             translate_pages(home)
@@ -440,6 +464,12 @@ class Command(BaseCommand):
             WorkflowContentType.objects.create(content_type=profile_type, workflow=workflow)
 
         call_command("seed_demo", profiles=profiles, if_empty=True)
+        # The national database's projects, from the sample file; some fiches linked.
+        log = load_demo_projects()
+        self.stdout.write(
+            f"Demo projects: {log.created} created, {log.updated} updated, "
+            f"{log.unchanged} unchanged."
+        )
         # Messages between demo households, for the contact statistics; added once.
         contacts = create_demo_contacts()
         if contacts:

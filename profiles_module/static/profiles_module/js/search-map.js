@@ -40,6 +40,8 @@
   credit.textContent = "Leaflet";
   map.attributionControl.setPrefix(credit.outerHTML);
   L.tileLayer(tiles.url, Object.assign({ maxZoom: MAX_ZOOM }, tiles.options)).addTo(map);
+  // Other layers (projects-layer.js) get the map from this event.
+  element.dispatchEvent(new CustomEvent("fv:map-ready", { bubbles: true, detail: { map: map } }));
   function fit(bounds) { map.fitBounds(bounds, { padding: [12, 12], maxZoom: 11 }); }
   // A shared address may hold the view it was shared with (?view=lat,lng,zoom).
   var shared = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);

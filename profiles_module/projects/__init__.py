@@ -1,0 +1,1 @@
+"""The projects of the national database: their import, their pages, their map layer."""
