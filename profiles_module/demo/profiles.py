@@ -70,6 +70,7 @@ from profiles_module.models import (
     ProfileOption,
     Region,
     Sector,
+    SuggestionEmails,
 )
 from profiles_module.models.profiles import Composition, HiddenReason, ProfileKind
 from profiles_module.publication.forms import TerritoryLimit
@@ -110,6 +111,8 @@ class DemoProfile:
     profile: Profile
     sectors: list
     options: dict = field(default_factory=dict)
+    # When the weekly email of suggestions last looked at it (published fiches only).
+    suggestions_checked_at: datetime | None = None
 
 
 class Geography:
@@ -194,7 +197,13 @@ class DemoProfiles:
         profile.latitude = float(point["y"]) if point else None
         # Drawn last: whether partners exist changes nothing else of the profile.
         profile.partner = self.partner(sectors)
-        return DemoProfile(profile, sectors, options)
+        # As if the weekly email of suggestions had been running: each household's last
+        # look falls in the six days before, so the scheduled pass emails the demo
+        # households a few at a time from the next day on, not all on the day they appear.
+        checked_at = None
+        if profile.live:
+            checked_at = self.now - timedelta(hours=1 + profile.uid.int % (6 * 24 - 1))
+        return DemoProfile(profile, sectors, options, checked_at)
 
     def partner(self, sectors):
         """A partner through whose pages the fiche was published, or None: some fiches
@@ -546,6 +555,11 @@ def insert(batch, *, index=True):
         Sector.objects.bulk_create(sectors)
         ProfileEvent.objects.bulk_create(
             event for profile in profiles for event in lifecycle_events(profile)
+        )
+        SuggestionEmails.objects.bulk_create(
+            SuggestionEmails(profile_id=item.profile.pk, checked_at=item.suggestions_checked_at)
+            for item in batch
+            if item.suggestions_checked_at
         )
         for name in M2M_FIELDS:
             through = getattr(Profile, name).through
