@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from profiles_module.models import Departement, MapPage, Region
-from profiles_module.models.profiles import ProfileKind
+from profiles_module.models.profiles import ProfileKind, Tenure
 from profiles_module.stats.counts import SMALLEST_SHOWN, count_profiles
 
 
@@ -21,8 +21,8 @@ def departement_choices():
 
 
 class ProfileCountBlock(blocks.StructBlock):
-    """How many published fiches a territory holds, optionally of one kind: a figure,
-    cached, that never names anyone (small counts read "fewer than 5")."""
+    """How many published fiches a territory holds, optionally of one kind and one
+    tenure: a figure, cached, that never names anyone (small counts read "fewer than 5")."""
 
     regions = blocks.MultipleChoiceBlock(
         choices=region_choices,
@@ -37,6 +37,7 @@ class ProfileCountBlock(blocks.StructBlock):
     profile_kind = blocks.ChoiceBlock(
         choices=ProfileKind.choices, required=False, label=_("kind of profile")
     )
+    tenure = blocks.ChoiceBlock(choices=Tenure.choices, required=False, label=_("tenure"))
     place = blocks.CharBlock(
         required=False,
         max_length=80,
@@ -60,11 +61,14 @@ class ProfileCountBlock(blocks.StructBlock):
             region_codes=value.get("regions") or (),
             departement_codes=value.get("departements") or (),
             profile_kind=value.get("profile_kind") or "",
+            tenure=value.get("tenure") or "",
         )
         kind = value.get("profile_kind") or ""
+        tenure = value.get("tenure") or ""
         context.update(
             count=count,
             kind_label=ProfileKind(kind).label if kind and kind != ProfileKind.HOUSEHOLD else "",
+            tenure_label=Tenure(tenure).label if tenure else "",
             too_few=count < SMALLEST_SHOWN,
             smallest_shown=SMALLEST_SHOWN,
             place=value.get("place") or self.place_names(value),

@@ -14,14 +14,13 @@ SMALLEST_SHOWN = 5
 CACHE_SECONDS = 10 * 60
 
 
-def count_profiles(*, region_codes=(), departement_codes=(), profile_kind=""):
+def count_profiles(*, region_codes=(), departement_codes=(), profile_kind="", tenure=""):
     """Published fiches with a sector in one of these places (all of France when none),
-    of this kind (any when empty). Kept ten minutes in the shared cache."""
+    of this kind and wishing this tenure (any when empty). Kept ten minutes in the shared
+    cache."""
     region_codes, departement_codes = sorted(region_codes), sorted(departement_codes)
-    key = (
-        "profiles_module:count:"
-        + hashlib.sha256(f"{region_codes}|{departement_codes}|{profile_kind}".encode()).hexdigest()
-    )
+    wanted = f"{region_codes}|{departement_codes}|{profile_kind}|{tenure}"
+    key = "profiles_module:count:" + hashlib.sha256(wanted.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         profiles = Profile.objects.public()
@@ -29,6 +28,8 @@ def count_profiles(*, region_codes=(), departement_codes=(), profile_kind=""):
             profiles = profiles.filter(in_places(departement_codes, region_codes))
         if profile_kind:
             profiles = profiles.filter(profile_kind=profile_kind)
+        if tenure:
+            profiles = profiles.filter(tenure=tenure)
         found = profiles.count()
         cache.set(key, found, CACHE_SECONDS)
     return found

@@ -49,6 +49,22 @@ def test_counts_per_territory_and_kind(fiches, where, kind, expected):
     assert count_profiles(**where, profile_kind=kind) == expected
 
 
+def test_counts_of_one_tenure(fiches):
+    Profile.objects.filter(public_name__in=["Foyer 0", "Foyer 1", "Parisien"]).update(
+        tenure="cooperative"
+    )
+    assert count_profiles(tenure="cooperative") == 3
+    assert count_profiles(departement_codes=["42"], tenure="cooperative") == 2
+    assert count_profiles(departement_codes=["42"], tenure="rental") == 0
+    for n in range(2, 6):
+        Profile.objects.filter(public_name=f"Foyer {n}").update(tenure="cooperative")
+    cache.clear()
+    assert counted(render({"departements": ["42"], "tenure": "cooperative"})) == [
+        "<strong>6</strong> foyers cherchent un habitat participatif en Loire. "
+        "Statut d'occupation souhaité : coopérative d&#x27;habitants."
+    ]
+
+
 def test_counts_are_kept_ten_minutes_in_the_shared_cache(fiches):
     assert count_profiles(departement_codes=["42"]) == 7
     make_profile(public_name="Nouveau", email="nouveau@example.org", commune="42218")
