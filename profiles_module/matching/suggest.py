@@ -46,6 +46,8 @@ class Suggestions:
     suggestions: list = field(default_factory=list)
     # "" when the owner's own area was enough, else how far the search went.
     widened: str = ""
+    # Searched within a partner's territory: "all of France" then means all of it.
+    in_territory: bool = False
 
     def __iter__(self):
         return iter(self.suggestions)
@@ -58,6 +60,8 @@ class Suggestions:
         """What the owner is told when the rules were relaxed, or ""."""
         if self.widened == REGION:
             return _("Few fiches near you: we widened the search to the région.")
+        if self.widened == FRANCE and self.in_territory:
+            return _("Few fiches in your région: we widened the search to all of this site.")
         if self.widened == FRANCE:
             return _("Few fiches in your région: we widened the search to all of France.")
         return ""
@@ -197,4 +201,4 @@ def suggestions_for(profile, count=None, territory=None):
                 reasons.append((points, criterion.reason(owner, candidate, points, match)))
         reasons.sort(key=lambda reason: -reason[0])
         shown.append(Suggestion(candidate, row["score"], reasons))
-    return Suggestions(shown, widened)
+    return Suggestions(shown, widened, in_territory=territory is not None)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from profiles_module.common.leaflet import tile_layer
 from profiles_module.conf import app_settings
+from profiles_module.models import Project
 from profiles_module.models.profiles import ProfileKind
 from profiles_module.partners.embed import partner_of
 from profiles_module.search.cards import CARD_FIELDS, cards
@@ -122,6 +123,8 @@ def search_context(request, page):
         "error_messages": error_messages,
         "show_distance": show_distance,
         "tiles": tile_layer(),
+        # The projects of the national database as a layer to tick, when there are any.
+        "projects_layer": Project.objects.current().exists(),
         # The map's legend: each kind of profile the page shows, with its marker's shape.
         "marker_kinds": [
             (value, label) for value, label in ProfileKind.choices if not kinds or value in kinds

@@ -73,6 +73,19 @@ def test_few_fiches_in_the_region_widens_to_france_and_says_so(fiche):
     ]
 
 
+def test_within_a_partners_territory_the_widest_search_is_the_territory(fiche):
+    from tests.factories import make_partner
+
+    territory = make_partner(departements=("42", "35")).get_territory()
+    owner = fiche("Owner", tenure="cooperative")
+    fiche("Rennes", sectors=[("commune", "35238", 10)], tenure="cooperative")
+    found = suggestions_for(owner, territory=territory)
+    assert names(found) == ["Rennes"]
+    assert found.notice == (
+        "Peu de fiches dans votre région : nous avons élargi à tout le territoire de ce site."
+    )
+
+
 def test_an_owner_who_asked_for_a_region_is_not_told_it_was_widened(fiche):
     owner = fiche("Owner", sectors=[("region", "84")])
     fiche("Lyon", sectors=[("commune", "69123", 10)])

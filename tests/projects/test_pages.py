@@ -205,11 +205,17 @@ def test_the_geojson_layer_has_current_projects_and_no_private_data(
     assert "secret@" not in body and "Camille" not in body
 
 
-def test_the_map_page_offers_the_layer_off_by_default(client, map_page):
+def test_the_map_page_offers_the_layer_off_by_default(client, map_page, projects):
     html = client.get(map_page.url).content.decode()
     assert 'id="fv-projects-toggle"' in html and "Afficher les projets" in html
     assert 'type="checkbox" id="fv-projects-toggle">' in html  # not checked
     assert "projects-layer.js" in html
+
+
+def test_without_current_projects_the_map_page_offers_no_layer(client, map_page, projects):
+    Project.objects.update(gone_at=timezone.now())
+    html = client.get(map_page.url).content.decode()
+    assert "fv-projects-toggle" not in html and "projects-layer.js" not in html
 
 
 # --- The admin: read-only for everyone.
