@@ -56,6 +56,23 @@ MATRIX = {
     "/admin/snippets/choose/profiles_module/profileoption/results/": EDITORS,
     "/admin/snippets/choose/profiles_module/profileoption/chosen-multiple/": EDITORS,
     "/admin/snippets/choose/profiles_module/profileoption/create/": {SUPER},
+    # The national database's projects and the log of their imports: public data,
+    # read-only for everyone, superusers included (the importer alone writes them); their
+    # choosers, like the others, are open to any editor.
+    "/admin/projets/": EDITORS,
+    "/admin/projets/results/": EDITORS,
+    "/admin/projets/add/": set(),
+    "/admin/projets-imports/": EDITORS,
+    "/admin/projets-imports/results/": EDITORS,
+    "/admin/projets-imports/add/": set(),
+    "/admin/snippets/choose/profiles_module/project/": EDITORS,
+    "/admin/snippets/choose/profiles_module/project/results/": EDITORS,
+    "/admin/snippets/choose/profiles_module/project/chosen-multiple/": EDITORS,
+    "/admin/snippets/choose/profiles_module/project/create/": set(),
+    "/admin/snippets/choose/profiles_module/projectimport/": EDITORS,
+    "/admin/snippets/choose/profiles_module/projectimport/results/": EDITORS,
+    "/admin/snippets/choose/profiles_module/projectimport/chosen-multiple/": EDITORS,
+    "/admin/snippets/choose/profiles_module/projectimport/create/": set(),
     "/admin/abuse_reports/": EDITORS,
     "/admin/abuse_reports/results/": EDITORS,
     # Reports are made by recipients through their email's link, never in the admin.
@@ -66,7 +83,13 @@ MATRIX = {
     "/admin/sympathisants/": {NATIONAL, SUPER},
     "/admin/sympathisants/resultats/": {NATIONAL, SUPER},
 }
-APP_ROUTE_PARTS = ("profiles_module", "abuse_reports", "mises-en-relation", "sympathisants")
+APP_ROUTE_PARTS = (
+    "profiles_module",
+    "abuse_reports",
+    "mises-en-relation",
+    "sympathisants",
+    "/admin/projets",
+)
 
 
 @pytest.fixture
