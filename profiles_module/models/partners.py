@@ -6,6 +6,7 @@ editors look after the fiches of that territory only.
 """
 
 import re
+import uuid
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import Group, Permission
@@ -227,17 +228,27 @@ def partner_group(partner):
 
 
 CACHE_KEY = "profiles_module:partners"
+# The cached partners are stored under a version that every change replaces. A process
+# that read the partners before a change was committed may store its copy after the
+# change cleared the cache; under a version nobody reads any more, that copy is never
+# seen (deleting one key instead left the old partners in place for an hour).
+VERSION_KEY = "profiles_module:partners:version"
 
 
 def cached_partners():
     """Every partner by slug and by site id, with its territory loaded, from the cache.
 
     Partners are few (one per member association) and rarely change, and embedded
-    pages and partner sites need theirs on every request: one cache read instead of
-    three queries. Saving or deleting a partner clears it (see signal handlers below).
+    pages and partner sites need theirs on every request: two cache reads instead of
+    three queries. Saving or deleting a partner replaces the version (see the signal
+    handlers below).
     """
-
-    index = cache.get(CACHE_KEY)
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    key = f"{CACHE_KEY}:{version}"
+    index = cache.get(key)
     if index is None:
         index = {"slug": {}, "site": {}}
         for partner in Partner.objects.prefetch_related("regions", "departements"):
@@ -245,15 +256,19 @@ def cached_partners():
             index["slug"][partner.slug] = partner
             if partner.site_id:
                 index["site"][partner.site_id] = partner
-        cache.set(CACHE_KEY, index, 3600)
+        cache.set(key, index, 3600)
     return index
 
 
+def new_partners_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
 def forget_partners(**kwargs):
-    """Clear the cached partners now, and again once the change is committed: a process
-    that reads them between the two would otherwise cache the old rows for an hour."""
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    """A new version of the cached partners now, and again once the change is committed:
+    a process reading them in between would otherwise cache the old rows under it."""
+    new_partners_version()
+    transaction.on_commit(new_partners_version)
 
 
 def editor_territory(user):
