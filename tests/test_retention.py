@@ -52,7 +52,7 @@ def test_two_years_later_no_personal_value_outlives_its_retention(client, settin
     map_page = make_map_page(slug="trouver")
     save_search(client, f"{map_page.url}?departement=42", VISITOR)
     client.post(manage_link(leaving))
-    client.post("/futurs-voisins/ma-fiche/alerte/", {"frequency": "weekly"})
+    client.post("/futurs-voisins/ma-fiche/alerte/", {"criteria": "place", "frequency": "weekly"})
     assert SearchAlert.objects.count() == 2
     assert AbuseReport.objects.filter(comment=REPORT).exists()
     assert AccessToken.objects.filter(new_email=NEW_ADDRESS).exists()

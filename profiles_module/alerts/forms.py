@@ -69,4 +69,17 @@ class AlertForm(ErrorSummaryMixin, forms.Form):
 
 
 class OwnerAlertForm(forms.Form):
-    frequency = FrequencyField()
+    """The owner's alert: which of their fiche's criteria it keeps (all, unless they untick
+    some), and how often."""
+
+    criteria = forms.MultipleChoiceField(
+        label=_("The criteria of your fiche to follow"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one criterion.")},
+    )
+    frequency = FrequencyField(widget=forms.RadioSelect)
+
+    def __init__(self, criteria, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].choices = [(c.name, c.label) for c in criteria]
+        self.fields["criteria"].initial = [c.name for c in criteria]

@@ -20,7 +20,12 @@ from wagtail.models import Site
 from profiles_module.alerts import tokens
 from profiles_module.alerts.emails import send_confirmation
 from profiles_module.alerts.forms import AlertForm, OwnerAlertForm
-from profiles_module.alerts.matching import clean_query, fiche_criteria, owner_map_page
+from profiles_module.alerts.matching import (
+    clean_query,
+    owner_criteria,
+    owner_map_page,
+    owner_query,
+)
 from profiles_module.common.language import current_language
 from profiles_module.common.ratelimit import client_ip, over_limit
 from profiles_module.common.validators import whole_number
@@ -28,6 +33,7 @@ from profiles_module.conf import app_settings
 from profiles_module.models import MapPage, SearchAlert
 from profiles_module.partners.embed import partner_of
 from profiles_module.publication.session import owner_required
+from profiles_module.publication.views import manage
 
 FORM_TEMPLATE = "profiles_module/alerts/form_page.html"
 
@@ -165,30 +171,38 @@ def alert_map(request, token):
 @require_POST
 @owner_required
 def owner_alert(request, profile):
-    """The owner's page, "send me the new fiches near my sectors": already confirmed,
-    since the fiche's address is."""
-    form = OwnerAlertForm(request.POST)
+    """The owner's page, "send me the new fiches like mine": already confirmed, since the
+    fiche's address is. Posted again, it changes the alert's criteria and frequency."""
+    criteria = owner_criteria(profile)
+    form = OwnerAlertForm(criteria, request.POST)
     page = owner_map_page(profile)
-    if form.is_valid() and page is not None:
-        criteria = clean_query(fiche_criteria(profile), page, profile.partner)
-        alert, created = SearchAlert.objects.get_or_create(
-            profile=profile,
-            defaults={
-                "page": page,
-                "partner": profile.partner,
-                "site": profile.site,
-                "query": criteria,
-                "frequency": form.cleaned_data["frequency"],
-                "language": profile.language or current_language(),
-                "confirmed_at": timezone.now(),
-            },
-        )
-        if not created:
-            alert.frequency = form.cleaned_data["frequency"]
-            alert.save(update_fields=["frequency"])
-        messages.success(
-            request, _("Done: we will email you the new fiches published near your sectors.")
-        )
+    if page is None:
+        return redirect("profiles_module:manage")
+    if not form.is_valid():
+        # The management page again, the owner's choices and the error next to them.
+        response = manage(request)
+        response.context_data["owner_alert_form"] = form
+        return response
+    query = owner_query(criteria, form.cleaned_data["criteria"])
+    values = {
+        "page": page,
+        "partner": profile.partner,
+        "site": profile.site,
+        "query": clean_query(query, page, profile.partner),
+        "frequency": form.cleaned_data["frequency"],
+        "language": profile.language or current_language(),
+    }
+    _alert, created = SearchAlert.objects.update_or_create(
+        profile=profile,
+        defaults=values,
+        create_defaults=values | {"confirmed_at": timezone.now()},
+    )
+    messages.success(
+        request,
+        _("Done: we will email you the new fiches that match your criteria.")
+        if created
+        else _("Your alert is updated."),
+    )
     return redirect("profiles_module:manage")
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from profiles_module.common.geo import bounding_box, distance_km
-from profiles_module.models import Profile, Sector
+from profiles_module.models import Profile, ProfileOption, Sector
 from profiles_module.models.profiles import (
     MAX_SECTOR_RADIUS_KM,
     Composition,
@@ -83,7 +83,6 @@ ROLE_WORDS = {
 HORIZON_ORDER = [Horizon.UNDER_1_YEAR, Horizon.ONE_TO_3_YEARS, Horizon.OVER_3_YEARS]
 # The answers that state no preference: they match nothing in particular.
 NO_PREFERENCE = {"", Setting.ANY, Tenure.ANY, Composition.OTHER}
-NO_PREFERENCE_OPTION = "any"
 
 
 def sector_label(sector):
@@ -121,7 +120,7 @@ class Owner:
         )
 
         def options(name):
-            chosen = getattr(profile, name).exclude(slug=NO_PREFERENCE_OPTION)
+            chosen = getattr(profile, name).exclude(slug=ProfileOption.NO_PREFERENCE)
             return {option.pk: str(option) for option in chosen}
 
         return cls(profile, sectors, options("project_kinds"), options("values"))

@@ -11,6 +11,10 @@ class ProfileOption(models.Model):
         STEP = "step", _("step already taken")
         VALUE = "value", _("value or theme")
 
+    # The slug of the "no preference" option of a list (kinds of project: "indifférent"):
+    # it matches nothing in particular, and any choice suits it.
+    NO_PREFERENCE = "any"
+
     category = models.CharField(_("list"), max_length=20, choices=Category.choices)
     label = models.CharField(_("label (French)"), max_length=80)
     label_en = models.CharField(

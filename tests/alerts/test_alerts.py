@@ -2,17 +2,19 @@
 opt-in), then receives digests of the fiches published since the last one, and can
 unsubscribe from the page of a link or in one click from the mail client."""
 
+import html
 import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
 from profiles_module import schedule
 from profiles_module.alerts.emails import send_digests
-from profiles_module.models import SearchAlert
+from profiles_module.models import Profile, ProfileOption, SearchAlert
 from tests.factories import make_fiche, make_map_page, make_partner, make_profile, manage_link
 
 from .helpers import emails_to, link_in, save_search
@@ -250,34 +252,144 @@ def test_a_forged_unsubscribe_link_erases_nothing(client, map_page):
 # --- the owner's alert
 
 
-def test_an_owner_turns_their_fiche_into_an_alert_in_one_click(client, map_page):
-    owner = make_profile(public_name="Maëlle", email="maelle@example.org", commune="42218")
+def owner_with_criteria(client):
+    """A signed-in owner whose fiche states a place, two kinds of project, a tenure and a
+    setting."""
+    owner = make_profile(
+        public_name="Maëlle",
+        email="maelle@example.org",
+        commune="42218",  # Saint-Étienne, 10 km
+        tenure="cooperative",
+        setting="periurban",
+    )
+    owner.project_kinds.set(options("new_build", "renovation"))
+    owner.save()  # A parental relation is written with its fiche.
     assert client.post(manage_link(owner)).status_code == 302
+    return owner
+
+
+def options(*slugs):
+    return list(ProfileOption.objects.filter(category="project_kind", slug__in=slugs))
+
+
+def new_like(number, at, commune="42095", kinds=("renovation",), **fields):
+    """A new fiche near Firminy (within the owner's 10 km) like the owner's, but for
+    `fields`."""
+    fiche = new_fiche(
+        number,
+        [("commune", commune)],
+        at=at,
+        **({"tenure": "cooperative", "setting": "periurban"} | fields),
+    )
+    fiche.project_kinds.set(options(*kinds))
+    fiche.save()
+    return fiche
+
+
+def test_an_owner_turns_their_fiche_into_an_alert_in_one_click(client, map_page):
+    owner_with_criteria(client)
     home = client.get("/futurs-voisins/ma-fiche/").content.decode()
-    assert "Recevoir les nouvelles fiches près de mes secteurs" in home
-    response = client.post("/futurs-voisins/ma-fiche/alerte/", {"frequency": "weekly"})
+    assert "Recevoir les nouvelles fiches proches de la mienne" in home
+    # Every criterion the fiche states is offered, ticked.
+    for label in (
+        "Secteurs\u00a0: Saint-Étienne, dans un rayon de 10 km",
+        "Types de projet\u00a0: construction neuve, réhabilitation, ou indifférent",
+        "Statut d'occupation\u00a0: coopérative d'habitants, ou sans préférence",
+        "Milieu\u00a0: périurbain, ou sans préférence",
+    ):
+        assert label in html.unescape(home), label
+    ticked = re.findall(r'<input type="checkbox" name="criteria" value="(\w+)"[^>]*checked', home)
+    assert ticked == ["place", "project", "tenure", "setting"]
+
+    response = client.post(
+        "/futurs-voisins/ma-fiche/alerte/",
+        {"criteria": ["place", "project", "tenure", "setting"], "frequency": "weekly"},
+    )
     assert response.status_code == 302
     alert = SearchAlert.objects.get()
     # Confirmed already (the fiche's address is), and no confirmation email.
     assert alert.confirmed_at is not None and alert.recipient == "maelle@example.org"
-    assert alert.query == "commune=42218&km=10"
     assert not emails_to("maelle@example.org", "Confirmez")
-    assert "Arrêter cette alerte" in client.get("/futurs-voisins/ma-fiche/").content.decode()
+    home = client.get("/futurs-voisins/ma-fiche/").content.decode()
+    assert "Arrêter cette alerte" in home and "Mettre à jour mon alerte" in home
 
     start = alert.checked_until
-    near = new_fiche(1, [("commune", "42095")], at=start + timedelta(hours=1))  # Firminy
-    new_fiche(2, [("commune", "75056")], at=start + timedelta(hours=1))  # Paris
+    later = start + timedelta(hours=1)
+    like = new_like(1, later)
+    no_preference = new_like(2, later, kinds=("any",), tenure="any", setting="any")
+    new_like(3, later, commune="75056")  # Paris: too far
+    new_like(4, later, kinds=("senior",))  # another kind of project
+    new_like(5, later, tenure="rental")
+    new_like(6, later, setting="rural")
     send_digests(start + timedelta(days=7))
     [digest] = emails_to("maelle@example.org", "nouvelle")
-    assert names_in(digest) == {near.public_name}
+    assert names_in(digest) == {like.public_name, no_preference.public_name}
+
+    # The page's link shows the same fiches on the map.
+    map_url = re.search(r'href="([^"]+)">Voir ces fiches sur la carte', home)[1]
+    results = client.get(html.unescape(map_url)).content.decode()
+    assert {like.public_name, no_preference.public_name, "Maëlle"} <= set(
+        re.findall(r"Foyer \d|Maëlle", results)
+    )
+    assert "Foyer 3" not in results and "Foyer 5" not in results
 
     # In the owner's data download.
     data = client.get("/futurs-voisins/ma-fiche/mes-donnees.json").json()
-    assert data["alerts"][0]["criteria"] == "commune=42218&km=10"
+    assert data["alerts"][0]["criteria"] == alert.query
     assert data["alerts"][0]["frequency"] == "weekly"
 
     client.post("/futurs-voisins/ma-fiche/alerte/arreter/")
     assert not SearchAlert.objects.exists()
+
+
+def test_an_owner_unticks_criteria_and_changes_them_later(client, map_page):
+    owner_with_criteria(client)
+    client.post("/futurs-voisins/ma-fiche/alerte/", {"criteria": ["place"], "frequency": "daily"})
+    alert = SearchAlert.objects.get()
+    assert alert.query == "commune=42218&km=10"
+    start = alert.checked_until
+    other_tenure = new_like(1, start + timedelta(hours=1), tenure="rental", setting="rural")
+    send_digests(start + timedelta(days=1))
+    assert names_in(emails_to("maelle@example.org", "nouvelle")[0]) == {other_tenure.public_name}
+
+    # The form shows what the alert keeps; posted again, it changes the same alert.
+    home = client.get("/futurs-voisins/ma-fiche/").content.decode()
+    ticked = re.findall(r'<input type="checkbox" name="criteria" value="(\w+)"[^>]*checked', home)
+    assert ticked == ["place"]
+    assert re.search(r'value="daily"[^>]*checked', home)
+    response = client.post(
+        "/futurs-voisins/ma-fiche/alerte/",
+        {"criteria": ["place", "tenure"], "frequency": "weekly"},
+        follow=True,
+    )
+    assert "Votre alerte est mise à jour." in response.content.decode()
+    alert = SearchAlert.objects.get()
+    assert alert.frequency == "weekly"
+    assert QueryDict(alert.query).getlist("tenure") == ["cooperative", "any"]
+
+
+def test_an_owners_alert_without_any_criterion_says_so_and_keeps_the_choices(client, map_page):
+    owner_with_criteria(client)
+    response = client.post("/futurs-voisins/ma-fiche/alerte/", {"frequency": "daily"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The error next to the criteria, the frequency as chosen, and nothing saved.
+    assert re.search(r"Cochez au moins un critère\.[\s\S]*?name=\"criteria\"", page)
+    assert re.search(r'value="daily"[^>]*checked', page)
+    assert not re.findall(r'name="criteria" value="\w+"[^>]*checked', page)
+    assert not SearchAlert.objects.exists()
+
+
+def test_an_owners_alert_never_lists_their_own_fiche(client, map_page):
+    owner = owner_with_criteria(client)
+    client.post("/futurs-voisins/ma-fiche/alerte/", {"criteria": ["place"], "frequency": "daily"})
+    alert = SearchAlert.objects.get()
+    # Republished after a pause, the owner's fiche counts as new to the search...
+    Profile.objects.filter(pk=owner.pk).update(
+        first_published_at=alert.checked_until + timedelta(hours=1)
+    )
+    # ...but not to their own alert.
+    assert send_digests(alert.checked_until + timedelta(days=1)) == 0
 
 
 def test_an_owners_alert_is_erased_with_the_fiche(client, map_page):
@@ -285,14 +397,16 @@ def test_an_owners_alert_is_erased_with_the_fiche(client, map_page):
 
     owner = make_profile(public_name="Maëlle", email="maelle@example.org")
     client.post(manage_link(owner))
-    client.post("/futurs-voisins/ma-fiche/alerte/", {"frequency": "daily"})
+    client.post("/futurs-voisins/ma-fiche/alerte/", {"criteria": "place", "frequency": "daily"})
     assert SearchAlert.objects.exists()
     lifecycle.erase(owner, "owner")
     assert not SearchAlert.objects.exists()
 
 
 def test_the_owners_alert_form_needs_the_owners_session(client, map_page):
-    response = client.post("/futurs-voisins/ma-fiche/alerte/", {"frequency": "daily"})
+    response = client.post(
+        "/futurs-voisins/ma-fiche/alerte/", {"criteria": "place", "frequency": "daily"}
+    )
     assert response.status_code == 403
     assert not SearchAlert.objects.exists()
 
