@@ -14,7 +14,9 @@ def test_production_needs_a_shared_cache(production_settings, monkeypatch):
 def test_production_serves_compressed_static_files_and_host_only_cookies(production_settings):
     settings = production_settings()
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
-    assert settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 1
+    middleware = settings.MIDDLEWARE
+    security = middleware.index("django.middleware.security.SecurityMiddleware")
+    assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == security + 1
     assert settings.STORAGES["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: compresses what every other middleware wrote (Django's adds random bytes
+    # against BREACH); then an ETag for every page, and 304 when the browser has it.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Permissions-Policy, and the admin's own Content-Security-Policy (home/security.py).
