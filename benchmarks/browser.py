@@ -6,8 +6,8 @@
 Each site is a map page served the way production serves it (`make prod`, i.e.
 scripts/serve-production, on a database holding that many fiches: see README,
 "Benchmarks"). For each site, five cold loads (a new browser context each time: no
-cache, no cookie) at 1366x900 with every request to another host blocked (map tiles
-included), and for each load:
+cache, no cookie) at 1366x900 with every other host's name failing in Chromium (map
+tiles included), and for each load:
 
 - first marker: from the start of navigation until the first marker or count square of
   the national map is on screen (a frame rendered after it appeared);
@@ -92,8 +92,7 @@ def only_hosts(urls):
     """Chromium's switch that fails every other host's name (map tiles included) at once.
 
     Not Playwright's routing: it would pass each of the page's own requests through the
-    driver and back, a delay per request that a visitor's browser never has (it made
-    the first marker 0.1 s later)."""
+    driver and back, a delay per request that a visitor's browser never has."""
     hosts = sorted({urlsplit(url).hostname for url in urls})
     return "--host-resolver-rules=MAP * ~NOTFOUND, " + ", ".join(f"EXCLUDE {h}" for h in hosts)
 
