@@ -77,7 +77,7 @@ def test_the_link_in_the_email_stops_them(client, fiche):
     # The link as sent: a GET (a mail scanner) changes nothing, the button does.
     page = client.get(stop)
     assert page.status_code == 200
-    assert "Ne plus recevoir ces e-mails" in page.content.decode()
+    assert "Ne plus recevoir ces emails" in page.content.decode()
     fiche("Newcomer")
     schedule.run(now=start + WEEK + timedelta(hours=1))
     assert len(suggestion_emails("owner@example.org")) == 2
@@ -107,7 +107,7 @@ def test_the_management_page_switch(client, fiche):
     switch = reverse("profiles_module:manage_suggestion_emails")
     client.post(switch, {})  # the box unticked
     page = client.get(reverse("profiles_module:manage")).content.decode()
-    assert "Vous ne recevrez plus de suggestions par e-mail." in page
+    assert "Vous ne recevrez plus de suggestions par email." in page
     assert 'id="suggestion-emails" checked' not in page
     start = timezone.now()
     schedule.run(now=start)
