@@ -269,6 +269,11 @@
     markers = next;
   }
 
+  function ask(url) {
+    return fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; });
+  }
+
   function load() {
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
@@ -280,10 +285,13 @@
     var url = options.endpoint + "&zoom=" + zoom + "&bbox=" + bbox.join(",");
     var mine = ++request;
     element.setAttribute("aria-busy", "true");
-    fetch(url, { headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+    var early = prefetched(zoom, bbox.map(Number));
+    // A wider area may hold too many profiles for markers where the view itself would not.
+    var fits = function (data) { return data && (data.mode === "points" || zoom < options.pointsMinZoom); };
+    (early ? early.then(function (data) { return fits(data) ? data : ask(url); }) : ask(url))
       .then(function (data) {
         if (!data || mine !== request) return;
+        if (early) data.features = data.features.filter(inView);
         var hadFocus = focusedCellPoint();
         if (data.mode !== mode) {
           points.clearLayers();
@@ -309,10 +317,28 @@
         element.dataset.count = String(total);
         // What the map shows, for the browser tests (west,south,east,north).
         element.dataset.bounds = map.getBounds().toBBoxString();
+        element.dataset.zoom = String(map.getZoom());
       })
       .finally(function () {
         if (mine === request) element.removeAttribute("aria-busy");
       });
+  }
+
+  // The first view's data, asked for by map-prefetch.js before this script ran: taken
+  // once, if it was asked for this search and zoom and covers the whole view.
+  function prefetched(zoom, bbox) {
+    var early = window.fvMapPrefetch;
+    window.fvMapPrefetch = null;
+    if (!early || early.endpoint !== options.endpoint || early.zoom !== zoom) return null;
+    var b = early.bbox;
+    if (b[0] > bbox[0] || b[1] > bbox[1] || b[2] < bbox[2] || b[3] < bbox[3]) return null;
+    return early.data;
+  }
+
+  // Its margin around the view is left out: the map shows what the view holds.
+  function inView(feature) {
+    var c = feature.geometry.coordinates;
+    return map.getBounds().contains([c[1], c[0]]);
   }
 
   // New criteria (search-live.js), before their page arrives: the map asks at once for

@@ -1,0 +1,105 @@
+"""The map's first data is asked for while Leaflet loads (map-prefetch.js), once, and the
+map shows what its view holds, as when search-map.js asks for it itself."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from tests.browser import settle
+from tests.factories import make_map_page, make_profile
+
+COMMUNES = ("42218", "42187", "69123", "75056", "29019", "13055", "2A004")
+
+
+def map_requests(tab):
+    """The map data requests the tab makes, from now on."""
+    endpoint = reverse("profiles_module:api_map")
+    asked = []
+    tab.on("request", lambda request: endpoint in request.url and asked.append(request.url))
+    return asked
+
+
+def asked_for_its_view(tab):
+    """What the map data answers for exactly the view shown: the count search-map.js
+    would have drawn had it asked itself."""
+    return tab.evaluate(
+        """async () => {
+          const map = document.querySelector('[data-fv-map]');
+          const options = JSON.parse(document.getElementById('fv-map-options').textContent);
+          const zoom = Math.floor(Number(map.dataset.zoom));
+          const url = options.endpoint + '&zoom=' + zoom + '&bbox=' + map.dataset.bounds;
+          const data = await (await fetch(url)).json();
+          const count = data.features.reduce(
+            (sum, f) => sum + (f.properties.count || 1), 0);
+          return [data.mode, String(count)];
+        }"""
+    )
+
+
+def asked_before_leaflet(url, tab):
+    """Whether the request was map-prefetch.js's: it asks for a margin around the view,
+    where search-map.js asks for the view itself."""
+    bbox = [float(v) for v in parse_qs(urlsplit(url).query)["bbox"][0].split(",")]
+    shown = [float(v) for v in tab.locator("[data-fv-map]").get_attribute("data-bounds").split(",")]
+    return bbox[0] < shown[0] and bbox[1] < shown[1] and bbox[2] > shown[2] and bbox[3] > shown[3]
+
+
+def drawn(tab):
+    tab.wait_for_function(
+        "() => { const map = document.querySelector('[data-fv-map]');"
+        " return map.dataset.count && !map.hasAttribute('aria-busy'); }"
+    )
+    return tab.locator("[data-fv-map]")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "mode", "count"),
+    [
+        ("", "cells", len(COMMUNES)),
+        # A commune's search opens on its results, as markers.
+        ("?commune=42218&km=50", "points", 2),
+        # A shared view opens where it was shared: around Saint-Étienne and Lyon.
+        ("?view=45.6,4.6,9", "points", None),
+    ],
+)
+def test_the_first_view_is_drawn_from_one_request(page, live_site, query, mode, count):
+    map_page = make_map_page(slug="trouver")
+    for commune in COMMUNES:
+        make_profile(commune=commune)
+    asked = map_requests(page)
+    page.goto(live_site + map_page.url + query)
+    shown = drawn(page)
+    assert shown.get_attribute("data-mode") == mode
+    drawn_count = shown.get_attribute("data-count")
+    assert count is None or drawn_count == str(count)
+    assert int(drawn_count) >= 2
+    assert len(asked) == 1, asked
+    assert asked_before_leaflet(asked[0], page)
+    assert asked_for_its_view(page) == [mode, drawn_count]
+    settle(page)
+
+
+@pytest.mark.browser
+def test_a_page_limited_to_a_region_is_drawn_from_one_request(page, live_site):
+    map_page = make_map_page("En Bretagne", slug="bretagne", regions=["53"])
+    for commune in COMMUNES:
+        make_profile(commune=commune)
+    asked = map_requests(page)
+    page.goto(live_site + map_page.url)
+    assert drawn(page).get_attribute("data-count") == "1"
+    assert len(asked) == 1, asked
+    assert asked_before_leaflet(asked[0], page)
+    settle(page)
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_map_shown_later_asks_for_its_own_view(mobile_page, live_site):
+    map_page = make_map_page(slug="trouver")
+    for commune in COMMUNES:
+        make_profile(commune=commune)
+    mobile_page.goto(live_site + map_page.url)
+    mobile_page.get_by_role("button", name="Sur la carte").click()
+    assert drawn(mobile_page).get_attribute("data-count") == str(len(COMMUNES))
+    settle(mobile_page)
