@@ -51,7 +51,11 @@ def get_map_page(request):
 
 
 def filtered_queryset(request):
+    return searched(request).qs
 
+
+def searched(request):
+    """The search the request asks for: its criteria, on its map page's territory."""
     page = get_map_page(request)
     filterset = ProfileFilterSet(
         request.GET,
@@ -65,7 +69,7 @@ def filtered_queryset(request):
                 for name, errors in filterset.errors.get_json_data().items()
             }
         )
-    return filterset.qs
+    return filterset
 
 
 def positive_int(request, name, default, maximum):
@@ -294,7 +298,8 @@ def profiles_map(request):
         bbox = parse_bbox(request.GET["bbox"])
         if bbox is None:
             raise BadRequest({"bbox": [_("Give west,south,east,north in degrees.")]})
-    mode, features = map_features(filtered_queryset(request), bbox, zoom)
+    search = searched(request)
+    mode, features = map_features(search.qs, bbox, zoom, search.search_key())
     return JsonResponse(
         {"type": "FeatureCollection", "mode": mode, "features": features},
         json_dumps_params={"ensure_ascii": False},

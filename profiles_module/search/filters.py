@@ -2,6 +2,7 @@
 criterion, in the URL, limited to the page's (and the partner's) territory."""
 
 import copy
+import hashlib
 import re
 from datetime import timedelta
 
@@ -336,6 +337,12 @@ class ProfileFilterSet(django_filters.FilterSet):
         if commune is not None and "commune" in params:
             params["commune"] = commune.insee_code  # Links carry the stable code.
         return params.urlencode()
+
+    def search_key(self):
+        """A short name of this search (territory, kinds, criteria) for the shared cache:
+        two requests of the same search, whatever their page or map view, share it."""
+        search = (self.territory, self.kinds, sorted(self.filters), self.querystring())
+        return hashlib.sha256(repr(search).encode()).hexdigest()
 
     def active_filters(self):
         """Names of the filters with a valid value (sort and km excluded)."""

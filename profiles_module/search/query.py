@@ -3,6 +3,7 @@
 Used by the map page, the profile page and the API, so they always agree.
 """
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Value
 from django.db.models.functions import Floor
 from wagtail.search.backends import get_search_backend
@@ -17,6 +18,8 @@ from profiles_module.models.territory import union_of_profile_ids
 
 # Below this zoom the map always gets aggregates: a national view never ships points.
 POINTS_MIN_ZOOM = 8
+# The cells of a search below POINTS_MIN_ZOOM are counted at most once in this time.
+CELLS_CACHE_SECONDS = 60
 # Public points are rounded to about 10 m, then spread by up to about 250 m (see jitter).
 POINT_DECIMALS = 4
 
@@ -115,19 +118,31 @@ def grid_cell_degrees(zoom):
     return 360 / (2**zoom) / 4
 
 
-def map_features(queryset, bbox, zoom):
+def map_features(queryset, bbox, zoom, search_key=None):
     """GeoJSON features for the visible area: one per profile, or one per grid cell.
 
     Points only from POINTS_MIN_ZOOM and below MAP_POINTS_LIMIT; otherwise counts per
     cell computed with GROUP BY, so the national payload does not grow with the data.
+
+    Below POINTS_MIN_ZOOM, given the search's `search_key`, the cells of the whole search
+    are counted once a minute in the shared cache and cut to the area: the national
+    views of visitors differ by their screens, not by their cells. A cell then counts all
+    its profiles, those just outside the area too.
     """
     queryset = queryset.order_by()
+    if zoom < POINTS_MIN_ZOOM and search_key is not None:
+        key = f"profiles_module:map-cells:{zoom}:{search_key}"
+        features = cache.get(key)
+        if features is None:
+            features = cell_features(located(queryset), zoom)
+            cache.set(key, features, CELLS_CACHE_SECONDS)
+        return "cells", [feature for feature in features if inside(feature, bbox)]
     if bbox is not None:
         west, south, east, north = bbox
         queryset = queryset.filter(latitude__range=(south, north))
         if west <= east:
             queryset = queryset.filter(longitude__range=(west, east))
-    queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+    queryset = located(queryset)
     limit = app_settings.MAP_POINTS_LIMIT
     if zoom >= POINTS_MIN_ZOOM:
         rows = list(
@@ -137,6 +152,24 @@ def map_features(queryset, bbox, zoom):
         )
         if len(rows) <= limit:
             return "points", [point_feature(*row) for row in rows]
+    return "cells", cell_features(queryset, zoom)
+
+
+def located(queryset):
+    return queryset.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+def inside(feature, bbox):
+    """Whether a feature's point lies in the area, as map_features filters profiles."""
+    if bbox is None:
+        return True
+    west, south, east, north = bbox
+    longitude, latitude = feature["geometry"]["coordinates"]
+    return south <= latitude <= north and (west > east or west <= longitude <= east)
+
+
+def cell_features(queryset, zoom):
+    """A feature per grid cell holding profiles: their count, at their average point."""
     cell = grid_cell_degrees(zoom)
     cells = (
         queryset.annotate(
@@ -147,7 +180,7 @@ def map_features(queryset, bbox, zoom):
         .annotate(count=Count("*"), lat=Avg("latitude"), lng=Avg("longitude"))
         .order_by()
     )
-    return "cells", [
+    return [
         {
             "type": "Feature",
             "geometry": {

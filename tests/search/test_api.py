@@ -4,6 +4,8 @@ import gzip
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from profiles_module.models import ProfileOption
 from tests.factories import make_profile
@@ -91,6 +93,25 @@ def test_map_gives_cells_at_national_zoom_and_points_when_zoomed_in(client):
     first, second = (f["geometry"]["coordinates"] for f in close["features"])
     assert first != second  # same commune, yet two distinct markers
     assert close["features"][0]["properties"]["url"].startswith("/futurs-voisins/fiches/")
+
+
+def test_national_views_of_one_search_share_one_count(client):
+    # Saint-Étienne twice and Lyon in the east (one cell at this zoom), Rennes in the west.
+    for commune in ["42218", "42218", "69123", "35238"]:
+        make_profile(commune=commune)
+    west = client.get(MAP, {"zoom": 6, "bbox": "-5.5,41,2,51.5"}).json()
+    with CaptureQueriesContext(connection) as queries:
+        east = client.get(MAP, {"zoom": 6, "bbox": "2,41,10,51.5"}).json()
+        both = client.get(MAP, {"zoom": 6, "bbox": "-10,40,15,52"}).json()
+    # Each view gets the cells it holds...
+    assert [f["properties"]["count"] for f in west["features"]] == [1]
+    assert [f["properties"]["count"] for f in east["features"]] == [3]
+    assert sum(f["properties"]["count"] for f in both["features"]) == 4
+    # ...cut from the cells of the whole search, counted once for all of them.
+    assert not any("GROUP BY" in query["sql"] for query in queries)
+    # Another search is counted on its own.
+    cooperative = client.get(MAP, {"zoom": 6, "tenure": "cooperative"}).json()
+    assert cooperative["features"] == []
 
 
 def test_map_falls_back_to_cells_above_the_points_limit(client, settings):
