@@ -1,7 +1,7 @@
 /* Asks for the map's first data while Leaflet is still on its way.
  *
  * search-map.js can only ask for the view's data once Leaflet has run and placed the
- * map; this small script, run right after the map's element is parsed, works out the view the map will
+ * map; this small script, run once the map and the results are parsed, works out the view the map will
  * open on (Leaflet's own Web Mercator arithmetic, for the map's size) and starts that
  * request, twice as wide and high as the view: the page is still arriving, and its
  * layout (a scroll bar, the results beside the map) may yet change the map's size a
