@@ -6,17 +6,18 @@ editors look after the fiches of that territory only.
 """
 
 import re
-import uuid
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+
+from profiles_module.common.versions import CacheVersion
 
 from .contact import ContactMessage
 from .geography import Departement, Region
@@ -228,11 +229,8 @@ def partner_group(partner):
 
 
 CACHE_KEY = "profiles_module:partners"
-# The cached partners are stored under a version that every change replaces. A process
-# that read the partners before a change was committed may store its copy after the
-# change cleared the cache; under a version nobody reads any more, that copy is never
-# seen (deleting one key instead left the old partners in place for an hour).
-VERSION_KEY = "profiles_module:partners:version"
+# Every change to a partner replaces it (common/versions.py).
+PARTNERS_VERSION = CacheVersion("profiles_module:partners:version")
 
 
 def cached_partners():
@@ -241,13 +239,9 @@ def cached_partners():
     Partners are few (one per member association) and rarely change, and embedded
     pages and partner sites need theirs on every request: two cache reads instead of
     three queries. Saving or deleting a partner replaces the version (see the signal
-    handlers below).
+    handlers in partners/signals.py).
     """
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    key = f"{CACHE_KEY}:{version}"
+    key = f"{CACHE_KEY}:{PARTNERS_VERSION.current()}"
     index = cache.get(key)
     if index is None:
         index = {"slug": {}, "site": {}}
@@ -260,15 +254,7 @@ def cached_partners():
     return index
 
 
-def new_partners_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def forget_partners(**kwargs):
-    """A new version of the cached partners now, and again once the change is committed:
-    a process reading them in between would otherwise cache the old rows under it."""
-    new_partners_version()
-    transaction.on_commit(new_partners_version)
+forget_partners = PARTNERS_VERSION.forget
 
 
 def editor_territory(user):

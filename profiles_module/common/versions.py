@@ -1,0 +1,34 @@
+"""Versions in the shared cache, which the keys of cached entries carry.
+
+Replacing a version forgets, in every process at once, every entry stored under it:
+nobody asks for the old keys any more, and they expire. A process that read rows before a
+change was committed may store what it computed after the change replaced the version;
+so a change replaces it again once committed, and that late copy, under a version nobody
+reads, is never seen (deleting one key instead once left old partners in place for an
+hour).
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+class CacheVersion:
+    def __init__(self, key):
+        self.key = key
+
+    def current(self):
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, uuid.uuid4().hex, None)
+            version = cache.get(self.key)
+        return version
+
+    def replace(self):
+        cache.set(self.key, uuid.uuid4().hex, None)
+
+    def forget(self, **kwargs):
+        """A signal handler: a new version now, and again once the change is committed."""
+        self.replace()
+        transaction.on_commit(self.replace)
