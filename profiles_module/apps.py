@@ -15,20 +15,21 @@ class ProfilesModuleConfig(AppConfig):
         # Imported here, not at the top: these modules use the models, which Django loads
         # after reading the AppConfig. This is where features are wired together.
         from django.core.signals import setting_changed
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import m2m_changed, post_delete, post_save
         from wagtail.signals import workflow_approved, workflow_rejected
 
         from profiles_module import checks  # noqa: F401  (registers the system checks)
         from profiles_module.alerts.matching import owner_alerts_data
         from profiles_module.contact.history import history_data
         from profiles_module.contact.retention import forget_household
-        from profiles_module.models import Profile
+        from profiles_module.models import Profile, Sector
         from profiles_module.partners import signals as partner_signals
         from profiles_module.publication import views as publication_views
         from profiles_module.publication.lifecycle import (
             notify_moderation_result,
             scrub_profile_traces,
         )
+        from profiles_module.search.filters import SEARCHED_FICHES
         from profiles_module.search.rendered import forget_rendered_html
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")
@@ -49,3 +50,17 @@ class ProfilesModuleConfig(AppConfig):
         publication_views.DATA_SECTIONS["messages"] = history_data
         # And the alert of new fiches they made from their fiche.
         publication_views.DATA_SECTIONS["alerts"] = owner_alerts_data
+        # Cached facet counts and map cells are computed again once a fiche changes.
+        for signal, change in ((post_save, "saved"), (post_delete, "deleted")):
+            for model in (Profile, Sector):
+                signal.connect(
+                    SEARCHED_FICHES.forget,
+                    sender=model,
+                    dispatch_uid=f"fv_search_{model.__name__}_{change}",
+                )
+        for field in ("project_kinds", "steps", "values"):
+            m2m_changed.connect(
+                SEARCHED_FICHES.forget,
+                sender=getattr(Profile, field).through,
+                dispatch_uid=f"fv_search_{field}",
+            )

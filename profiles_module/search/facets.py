@@ -8,11 +8,11 @@ results, so the choices of a criterion stay useful once one is ticked.
 A fixed number of queries whatever the number of fiches or of choices: one pass of
 conditional counts for the criteria on the fiche's own row that the search does not use
 (their counts are over its own results), one per criterion it uses, one per list of
-options or of places. Kept a minute in the shared cache (the national page without criteria, most
-visitors' first page, is counted once a minute rather than on every visit).
+options or of places. Kept a minute in the shared cache, until a fiche changes (the
+national page without criteria, most visitors' first page, is counted once a minute
+rather than on every visit).
 """
 
-import hashlib
 from datetime import timedelta
 from functools import partial
 
@@ -39,13 +39,7 @@ CACHE_SECONDS = 60
 
 def facet_counts(filterset):
     """{criterion: {choice value: count}} for the checkbox criteria the search offers."""
-    search = (
-        filterset.territory,
-        filterset.kinds,
-        sorted(filterset.filters),
-        filterset.querystring(),
-    )
-    key = "profiles_module:facets:" + hashlib.sha256(repr(search).encode()).hexdigest()
+    key = "profiles_module:facets:" + filterset.search_key()
     counts = cache.get(key)
     if counts is None:
         counts = count_choices(filterset)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from profiles_module.common.versions import CacheVersion
 from profiles_module.geography.lookup import search_communes
 from profiles_module.models import (
     Commune,
@@ -185,6 +186,12 @@ def yes_no(label, **kwargs):
     )
 
 
+# Replaced whenever a fiche, its sectors or its options change (see apps.py): what was
+# computed from the fiches and cached under a search's key (facet counts, map cells) is
+# then computed again, rather than showing a fiche in the list but not in the counts.
+SEARCHED_FICHES = CacheVersion("profiles_module:search:version")
+
+
 class ProfileFilterSet(django_filters.FilterSet):
     """The public search, shared by the map page, the list and the API.
 
@@ -339,9 +346,16 @@ class ProfileFilterSet(django_filters.FilterSet):
         return params.urlencode()
 
     def search_key(self):
-        """A short name of this search (territory, kinds, criteria) for the shared cache:
-        two requests of the same search, whatever their page or map view, share it."""
-        search = (self.territory, self.kinds, sorted(self.filters), self.querystring())
+        """A short name of this search (territory, kinds, criteria) and of the fiches it
+        searched, for the shared cache: two requests of the same search, whatever their
+        page or map view, share it until a fiche changes (SEARCHED_FICHES)."""
+        search = (
+            SEARCHED_FICHES.current(),
+            self.territory,
+            self.kinds,
+            sorted(self.filters),
+            self.querystring(),
+        )
         return hashlib.sha256(repr(search).encode()).hexdigest()
 
     def active_filters(self):

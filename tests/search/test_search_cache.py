@@ -1,0 +1,49 @@
+"""What the search keeps a minute in the shared cache (facet counts, the map's cells)
+follows the fiches at once: a visitor never sees a fiche in the list but not in the
+counts, nor a withdrawn fiche still counted."""
+
+import pytest
+
+from profiles_module.models import ProfileOption
+from profiles_module.search.facets import facet_counts
+from profiles_module.search.filters import ProfileFilterSet
+from tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+MAP = "/futurs-voisins/api/v1/profiles/map/"
+
+
+def on_the_map(client):
+    cells = client.get(MAP, {"zoom": 6}).json()["features"]
+    return sum(cell["properties"]["count"] for cell in cells)
+
+
+def counts():
+    return facet_counts(ProfileFilterSet({}))
+
+
+def test_the_map_counts_a_new_or_withdrawn_fiche_at_once(client):
+    make_profile(commune="42218")
+    assert on_the_map(client) == 1
+    rennes = make_profile(commune="35238", email="rennes@example.org")
+    assert on_the_map(client) == 2
+    rennes.unpublish()
+    assert on_the_map(client) == 1
+    rennes.delete()
+    assert on_the_map(client) == 1
+
+
+def test_the_choices_count_a_changed_fiche_at_once():
+    fiche = make_profile(tenure="rental")
+    assert counts()["tenure"]["rental"] == 1
+    fiche.tenure = "cooperative"
+    fiche.save()
+    assert counts()["tenure"] == {**counts()["tenure"], "rental": 0, "cooperative": 1}
+    ecology = ProfileOption.objects.get(category="value", slug="ecology")
+    assert counts()["value"].get("ecology", 0) == 0
+    fiche.values.add(ecology)
+    fiche.save()  # a fiche's options are written with it
+    assert counts()["value"]["ecology"] == 1
+    fiche.sectors.all().delete()
+    assert counts()["departement"].get("42", 0) == 0
