@@ -15,14 +15,15 @@ class ProfilesModuleConfig(AppConfig):
         # Imported here, not at the top: these modules use the models, which Django loads
         # after reading the AppConfig. This is where features are wired together.
         from django.core.signals import setting_changed
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
         from wagtail.signals import workflow_approved, workflow_rejected
 
         from profiles_module import checks  # noqa: F401  (registers the system checks)
         from profiles_module.alerts.matching import owner_alerts_data
         from profiles_module.contact.history import history_data
         from profiles_module.contact.retention import forget_household
-        from profiles_module.models import Profile, Sector
+        from profiles_module.models import Profile, ProfileOption, Sector
+        from profiles_module.models.profiles import option_deleted, option_deleting, sector_changed
         from profiles_module.partners import signals as partner_signals
         from profiles_module.publication import views as publication_views
         from profiles_module.publication.lifecycle import (
@@ -34,6 +35,11 @@ class ProfilesModuleConfig(AppConfig):
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")
         post_delete.connect(forget_household, sender=Profile, dispatch_uid="fv_contact_forget")
+        # The facet columns of a fiche follow its sectors and options (models/facets.py).
+        for signal in (post_save, post_delete):
+            signal.connect(sector_changed, sender=Sector, dispatch_uid="fv_sector_facets")
+        pre_delete.connect(option_deleting, sender=ProfileOption, dispatch_uid="fv_option_facets")
+        post_delete.connect(option_deleted, sender=ProfileOption, dispatch_uid="fv_option_facets")
         workflow_approved.connect(
             lambda instance, **kw: notify_moderation_result(instance, approved=True),
             weak=False,

@@ -568,6 +568,8 @@ def insert(batch, *, index=True):
                 for item in batch
                 for option in item.options[name]
             )
+        # Neither does it send the signals that keep the facet columns.
+        Profile.objects.filter(pk__in=[profile.pk for profile in profiles]).refresh_facets()
         if index:
             # bulk_create sends no post_save signal, so Wagtail's indexing never sees them.
             get_search_backend().add_bulk(Profile, profiles)

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from profiles_module.models.geography import Commune, Departement, Region, normalize_place_name
-from profiles_module.models.profiles import Sector
+from profiles_module.models.profiles import Profile, Sector
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -92,4 +92,6 @@ def load_geography():
     if report["départements"][1] or report["communes"][1]:
         # A commune or a département may have moved: the sectors' territory follows.
         Sector.objects.refresh_territories()
+        # And the départements and régions the fiches count in, for the search's counts.
+        Profile.objects.refresh_facets()
     return report

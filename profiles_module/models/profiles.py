@@ -34,6 +34,7 @@ from profiles_module.common.validators import (
 )
 
 from ..conf import app_settings
+from . import facets
 from .geography import Commune, Departement, Region
 from .options import ProfileOption
 
@@ -138,6 +139,14 @@ class ProfileQuerySet(SearchableQuerySetMixin, models.QuerySet):
         (paused, expired…) only needs to be excluded here.
         """
         return self.filter(live=True)
+
+    def refresh_facets(self):
+        """Recompute the facet columns of these fiches (see models/facets.py)."""
+        return facets.refresh_facets(self.model, Sector, self.values_list("pk", flat=True))
+
+
+def facet_field():
+    return models.TextField(blank=True, default="", editable=False)
 
 
 class Profile(
@@ -279,6 +288,14 @@ class Profile(
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     last_confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
 
+    # Copies of the départements, régions and options of the fiche, for the counts next
+    # to the search's choices (models/facets.py): derived, never edited.
+    facet_departements = facet_field()
+    facet_regions = facet_field()
+    facet_project_kinds = facet_field()
+    facet_steps = facet_field()
+    facet_values = facet_field()
+
     # Publication lifecycle: set by the public form, the owner's links and run_lifecycle,
     # never by editors. Kept out of revisions (see LIFECYCLE_FIELDS).
     site = models.ForeignKey(
@@ -407,7 +424,22 @@ class Profile(
         parsed = geosgeometry_str_to_struct(self.location or "")
         self.longitude = float(parsed["x"]) if parsed else None
         self.latitude = float(parsed["y"]) if parsed else None
-        super().save(*args, **kwargs)
+        # The sectors saved by the commit of the relations leave the facets to this
+        # save (sector_changed), which refreshes them once, after them all.
+        self._committing_relations = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self._committing_relations = False
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or FACET_INPUTS.intersection(update_fields):
+            self.refresh_facets()
+
+    def refresh_facets(self):
+        """Recompute the facet columns from the saved sectors and options."""
+        columns = Profile.objects.filter(pk=self.pk).refresh_facets().get(self.pk, {})
+        for field, value in columns.items():
+            setattr(self, field, value)
 
     @property
     def first_sector(self):
@@ -454,6 +486,10 @@ class Profile(
 
     def get_preview_template(self, request, mode_name):
         return "profiles_module/profile_preview.html"
+
+
+# What the facet columns are made of (a save of other fields leaves them as they are).
+FACET_INPUTS = frozenset({"sectors", *facets.OPTION_FACETS})
 
 
 def set_territories(sectors):
@@ -633,6 +669,28 @@ class Sector(Orderable):
         # Keep only the place that matches the kind, so a sector never means two things.
         for name in {"commune", "departement", "region"} - {required}:
             setattr(self, name, None)
+
+
+def sector_changed(sender, instance, raw=False, origin=None, **kwargs):
+    """post_save and post_delete of Sector: its fiche's facets follow, unless its fiche is
+    being saved (Profile.save refreshes them after its sectors) or deleted."""
+    if raw or isinstance(origin, Profile) or getattr(origin, "model", None) is Profile:
+        return
+    if Sector.profile.is_cached(instance) and getattr(
+        instance.profile, "_committing_relations", False
+    ):
+        return
+    Profile.objects.filter(pk=instance.profile_id).refresh_facets()
+
+
+def option_deleting(sender, instance, **kwargs):
+    """pre_delete of ProfileOption: the fiches that chose it, before their links go."""
+    instance._facet_profiles = list(instance.profiles_using().values_list("pk", flat=True))
+
+
+def option_deleted(sender, instance, **kwargs):
+    """post_delete of ProfileOption: its id leaves the facets of the fiches that had it."""
+    Profile.objects.filter(pk__in=getattr(instance, "_facet_profiles", [])).refresh_facets()
 
 
 # The largest radius of a sector around a commune: how far away a sector's centre can

@@ -300,6 +300,8 @@ class ProfileFilterSet(django_filters.FilterSet):
         Read as rows, not model instances: a hundred départements on every search.
         """
         filters = self.filters
+        # {criterion: {slug: id}} of the options offered, for the filters and the counts.
+        self.option_ids = {}
         if kinds and "kind" in filters:
             filters["kind"].extra["choices"] = [c for c in ProfileKind.choices if c[0] in kinds]
         if "departement" in filters:
@@ -315,15 +317,17 @@ class ProfileFilterSet(django_filters.FilterSet):
         if wanted:
             options = ProfileOption.objects.filter(
                 category__in=[self.OPTION_FILTERS[name][1] for name in wanted]
-            ).values_list("category", "slug", "label", "label_en")
-            by_category = {}
-            for category, slug, label, label_en in options:
+            ).values_list("pk", "category", "slug", "label", "label_en")
+            by_category, ids = {}, {}
+            for pk, category, slug, label, label_en in options:
                 by_category.setdefault(category, []).append(
                     (slug, ProfileOption.display_label(label, label_en))
                 )
+                ids.setdefault(category, {})[slug] = pk
             for name in wanted:
                 category = self.OPTION_FILTERS[name][1]
                 filters[name].extra["choices"] = by_category.get(category, [])
+                self.option_ids[name] = ids.get(category, {})
 
     # The querystring of the active, valid filters: for links (pagination, back links).
     def querystring(self, exclude=("page",)):
@@ -403,13 +407,17 @@ class ProfileFilterSet(django_filters.FilterSet):
         return queryset.filter(in_places(region_codes=value))
 
     def _filter_options(self, queryset, name, value):
-        relation = self.OPTION_FILTERS[name][0]
-        through = getattr(Profile, relation).through
+        # By id, from the choices read once per search: the link table alone, no join.
+        through = getattr(Profile, self.OPTION_FILTERS[name][0]).through
         return queryset.filter(
-            pk__in=through.objects.filter(profileoption__slug__in=value)
-            .filter(profileoption__category=self.OPTION_FILTERS[name][1])
-            .values("profile_id")
+            pk__in=through.objects.filter(
+                profileoption_id__in=self.chosen_option_ids(name, value)
+            ).values("profile_id")
         )
+
+    def chosen_option_ids(self, name, slugs):
+        ids = self.option_ids.get(name, {})
+        return [ids[slug] for slug in slugs if slug in ids]
 
     filter_project = filter_step = filter_value = _filter_options
 

@@ -1,0 +1,116 @@
+"""The places and options copied into each fiche's row for the search's counts follow
+every change of what they are made of."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from profiles_module.geography.loader import load_geography
+from profiles_module.models import Departement, Profile, ProfileOption, Region, Sector
+from profiles_module.models.facets import FACET_FIELDS, facets_of
+from tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(profile):
+    return Profile.objects.values(*FACET_FIELDS).get(pk=profile.pk)
+
+
+def option(category, slug):
+    return ProfileOption.objects.get_or_create(
+        category=category, slug=slug, defaults={"label": slug}
+    )[0]
+
+
+def test_a_new_fiche_holds_its_departement_region_and_options():
+    ecology = option(ProfileOption.Category.VALUE, "ecology")
+    profile = make_profile(commune="42218", save=False)  # Saint-Étienne, Loire
+    profile.values.set([ecology])
+    profile.save()
+    assert stored(profile) == {
+        "facet_departements": " 42 ",
+        "facet_regions": " 84 ",
+        "facet_project_kinds": "",
+        "facet_steps": "",
+        "facet_values": f" {ecology.pk} ",
+    }
+
+
+def test_a_region_sector_counts_in_each_of_its_departements():
+    profile = make_profile(commune="42218")
+    profile.sectors.add(Sector(kind="region", region=Region.objects.get(code="11")))
+    profile.save()
+    columns = stored(profile)
+    ile_de_france = Departement.objects.filter(region__code="11").values_list("code", flat=True)
+    assert columns["facet_departements"].split() == sorted(["42", *ile_de_france])
+    assert columns["facet_regions"] == " 11 84 "
+
+
+def test_changing_the_options_of_a_fiche_changes_its_columns():
+    renovation = option(ProfileOption.Category.PROJECT_KIND, "renovation")
+    training = option(ProfileOption.Category.STEP, "training")
+    profile = make_profile()
+    profile.project_kinds.set([renovation])
+    profile.steps.set([training])
+    profile.save()
+    assert stored(profile)["facet_project_kinds"] == f" {renovation.pk} "
+    assert stored(profile)["facet_steps"] == f" {training.pk} "
+    profile.project_kinds.set([])
+    profile.save(update_fields=["project_kinds"])
+    assert stored(profile)["facet_project_kinds"] == ""
+
+
+def test_a_sector_saved_or_deleted_on_its_own_changes_its_fiche():
+    profile = make_profile(commune="42218")
+    sector = profile.sectors.get()
+    sector.kind, sector.commune = "departement", None
+    sector.departement = Departement.objects.get(code="69")
+    sector.save()
+    assert stored(profile)["facet_departements"] == " 69 "
+    Sector.objects.create(profile=profile, kind="region", region=Region.objects.get(code="53"))
+    assert stored(profile)["facet_regions"] == " 53 84 "
+    sector.delete()
+    assert stored(profile)["facet_regions"] == " 53 "
+    Sector.objects.filter(profile=profile).delete()
+    assert stored(profile)["facet_departements"] == stored(profile)["facet_regions"] == ""
+
+
+def test_a_deleted_option_leaves_the_columns():
+    ecology = option(ProfileOption.Category.VALUE, "ecology")
+    profile = make_profile(save=False)
+    profile.values.set([ecology])
+    profile.save()
+    assert stored(profile)["facet_values"] == f" {ecology.pk} "
+    ecology.delete()
+    assert stored(profile)["facet_values"] == ""
+
+
+def test_a_departement_moved_to_another_region_by_the_geography_moves_its_fiches(tmp_path):
+    """load_geography puts the département back in its région: the fiche of a région
+    sector that held it no longer counts in it, that of the right région does."""
+    loire = Departement.objects.get(code="42")
+    Departement.objects.filter(pk=loire.pk).update(region=Region.objects.get(code="11"))
+    Sector.objects.refresh_territories()
+    in_ile_de_france = make_profile(commune="75056")
+    in_ile_de_france.sectors.add(Sector(kind="region", region=Region.objects.get(code="11")))
+    in_ile_de_france.save()
+    assert "42" in stored(in_ile_de_france)["facet_departements"].split()
+    in_loire = make_profile(commune="42218", email="loire@example.org")
+    assert stored(in_loire)["facet_regions"] == " 11 "
+
+    load_geography()
+
+    assert "42" not in stored(in_ile_de_france)["facet_departements"].split()
+    assert stored(in_loire)["facet_regions"] == " 84 "
+
+
+def test_the_demo_fiches_hold_their_columns():
+    call_command(
+        "seed_demo", "--profiles", "30", "--seed", "3", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    pks = list(Profile.objects.values_list("pk", flat=True))
+    expected = facets_of(Profile, Sector, pks)
+    assert {pk: stored(Profile(pk=pk)) for pk in pks} == expected
+    assert all(columns["facet_departements"] for columns in expected.values())
