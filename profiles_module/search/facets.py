@@ -13,15 +13,16 @@ national page without criteria, most visitors' first page, is counted once a min
 rather than on every visit).
 """
 
+from contextlib import nullcontext
 from datetime import timedelta
 from functools import partial
 
 from django.core.cache import cache
-from django.db import connections, router
-from django.db.models import Count, F, Q
+from django.db import connections, transaction
+from django.db.models import BigIntegerField, BooleanField, Case, ExpressionWrapper, Q, When
 from django.utils import timezone
 
-from profiles_module.models import Profile, ProfileOption, Sector
+from profiles_module.models.facets import token
 
 # Criteria that are a column of the fiche.
 COLUMNS = {
@@ -48,115 +49,170 @@ def facet_counts(filterset):
 
 
 def count_choices(filterset):
+    """{criterion: {choice: count}} in one query whatever the search (see module doc)."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
     criteria = [(name, value) for name, value in cleaned.items() if name in filterset.filters]
     counted = [name for name in filterset.filters if name in COUNTED]
-    used = {name for name, value in criteria if name in COUNTED and value not in (None, "", [])}
-    # The other criteria (place, words, dates…) are built once for every count: the
-    # distance subqueries of a commune cost more to build than to run.
-    common = filterset.queryset.all()
+    # The other criteria (place, words, dates…) are the same for every count.
+    fiches = filterset.queryset.all()
+    used = {}
     for name, value in criteria:
         if name not in COUNTED:
-            common = filterset.filters[name].filter(common, value)
+            fiches = filterset.filters[name].filter(fiches, value)
+        elif value not in (None, "", []):
+            used[name] = meets(filterset, name, value)
+    # Which of the criteria used a fiche fails, one bit each, worked out once per fiche:
+    # a count over "every criterion but this one" is then a test on this number.
+    bits = {name: 1 << i for i, name in enumerate(used)}
+    missed = sum(Case(When(used[name], then=0), default=bit) for name, bit in bits.items())
 
-    def matching_all_but(excluded):
-        queryset = common
-        for name, value in criteria:
-            if name in COUNTED and name != excluded:
-                queryset = filterset.filters[name].filter(queryset, value)
-        return queryset.order_by()
+    def all_but(name):
+        """SQL: the fiche meets every criterion used but `name`."""
+        if not bits:
+            return "TRUE"
+        return f"missed IN (0, {bits[name]})" if name in bits else "missed = 0"
 
-    # A criterion the search does not use is counted over the search's own results:
-    # all of those that are a condition on the fiche's row are counted in one pass.
-    in_one_pass = [name for name in counted if name in CONDITIONS and name not in used]
-    counts = count_conditions(filterset, in_one_pass, matching_all_but(None))
-    for name in counted:
-        if name in counts:
-            continue
-        matching = matching_all_but(name if name in used else None)
-        if name in CONDITIONS:
-            counts.update(count_conditions(filterset, [name], matching))
-        elif name in PLACES:
-            counts[name] = PLACES[name](matching)
-        else:
-            counts[name] = count_options(filterset, name, matching)
+    connection = connections[fiches.db]
+    grouped = [name for name in counted if name in FACET_COLUMNS] if splits(connection) else []
+    conditions = [
+        (name, choice, condition)
+        for name in counted
+        if name not in grouped
+        for choice, condition in choice_conditions(filterset, name)
+    ]
+    checks = {f"choice_{i}": boolean(condition) for i, (_n, _c, condition) in enumerate(conditions)}
+    if bits:
+        checks["missed"] = ExpressionWrapper(missed, output_field=BigIntegerField())
+    inner = fiches.order_by().values(*{FACET_COLUMNS[name] for name in grouped}, **checks)
+    sql, params = inner.query.sql_with_params()
+    if bits and connection.vendor == "postgresql":
+        # Keeps PostgreSQL from pulling the subquery up into each count, which would
+        # test the criteria once per count instead of once per fiche.
+        sql += " OFFSET 0"
+    # A fiche failing two criteria used counts for no choice.
+    where = " WHERE missed & (missed - 1) = 0" if len(bits) > 1 else ""
+    counts = [
+        count_where(connection, f"{all_but(name)} AND choice_{i}")
+        for i, (name, _c, _q) in enumerate(conditions)
+    ] or ["0"]
+    # Only aliases and column names of this module are written into the SQL; every
+    # value the visitor chose is a parameter of Django's subquery.
+    select = f"SELECT {', '.join(counts)} FROM fiche"  # noqa: S608
+    if grouped:
+        select = (
+            f"SELECT (SELECT ARRAY[{', '.join(counts)}] FROM fiche), "  # noqa: S608
+            f"({group_codes([(FACET_COLUMNS[name], all_but(name)) for name in grouped])})"
+        )
+    postgresql = connection.vendor == "postgresql"
+    in_transaction = transaction.atomic(using=fiches.db) if postgresql else nullcontext()
+    with in_transaction, connection.cursor() as cursor:
+        if postgresql:
+            # Compiling a wide aggregate to machine code costs more than it saves; the
+            # grouping sets hash in memory.
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
+        # Read twice, once for each part of the counts: by the table, not a copy of it.
+        materialized = "NOT MATERIALIZED " if grouped else ""
+        cursor.execute(
+            f"WITH fiche AS {materialized}(SELECT * FROM ({sql}) fiches{where}) {select}",  # noqa: S608
+            params,
+        )
+        row = cursor.fetchone()
+    counts = {name: {} for name in counted}
+    found = row[0] if grouped else row
+    for (name, choice, _q), number in zip(conditions, found[: len(conditions)], strict=True):
+        counts[name][choice] = number
+    for index, code, number in (row[1] or []) if grouped else []:
+        name = grouped[index]
+        counts[name][choice_of(filterset, name, code)] = number
+    for by_choice in counts.values():
+        by_choice.pop(None, None)
     return counts
+
+
+def group_codes(columns):
+    """SQL: a JSON list of [column's index, code, count] for these facet columns, each
+    counted over the fiches meeting its condition, in one pass over the fiches.
+
+    The fiches are grouped by each column's text first (grouping sets, a hash each): a
+    few thousand distinct texts, rather than a row per code and fiche, are then split.
+    """
+    names = [column for column, _condition in columns]
+    which = " ".join(f"WHEN GROUPING({column}) = 0 THEN {i}" for i, column in enumerate(names))
+    number = " ".join(
+        f"WHEN GROUPING({column}) = 0 THEN COUNT(*) FILTER (WHERE {condition})"
+        for column, condition in columns
+    )
+    return (
+        "SELECT json_agg(json_build_array(k, code, n)) FROM ("  # noqa: S608
+        "SELECT k, code, SUM(n) AS n FROM ("
+        f"SELECT CASE {which} END AS k, COALESCE({', '.join(names)}) AS codes, "
+        f"CASE {number} END AS n FROM fiche GROUP BY GROUPING SETS ({', '.join(names)})"
+        ") texts, unnest(string_to_array(btrim(codes), ' ')) AS code "
+        "WHERE n > 0 GROUP BY k, code) counts"
+    )
+
+
+def splits(connection):
+    """Whether the database splits the facet columns into rows (one pass for them all)."""
+    return connection.vendor == "postgresql"
+
+
+def boolean(condition):
+    # A strict true or false: a condition on a NULL column would give NULL.
+    return Case(When(condition, then=True), default=False, output_field=BooleanField())
+
+
+def count_where(connection, condition):
+    if connection.features.supports_aggregate_filter_clause:
+        return f"COUNT(*) FILTER (WHERE {condition})"
+    return f"COUNT(CASE WHEN {condition} THEN 1 END)"
 
 
 def choices(filterset, name):
     return [str(value) for value, _label in filterset.filters[name].extra["choices"]]
 
 
-def count_conditions(filterset, names, queryset):
-    """{criterion: {choice: count}} of criteria that are conditions on the fiche's own
-    row, in one query: a conditional count per choice (the filter's own condition)."""
-    wanted = [(name, choice) for name in names for choice in choices(filterset, name)]
-    if not wanted:
-        return {}
-    found = queryset.aggregate(
-        **{
-            f"count_{i}": Count("pk", filter=CONDITIONS[name](choice))
-            for i, (name, choice) in enumerate(wanted)
-        }
-    )
-    counts = {name: {} for name in names}
-    for i, (name, choice) in enumerate(wanted):
-        counts[name][choice] = found[f"count_{i}"]
-    return counts
+def tokens(filterset, name, values):
+    """What the facet column of a list criterion holds for these choices."""
+    if name in filterset.OPTION_FILTERS:
+        values = filterset.chosen_option_ids(name, values)
+    return [token(value) for value in values]
 
 
-def count_options(filterset, name, queryset):
-    """{option: count} of a criterion on a list of options (kinds of project, steps,
-    values), grouped in their link table by option id: the link table of a relation only
-    holds options of its category, and joining the options to group by their slug made
-    the database hash every link (a third of a second at 100,000 fiches)."""
-    relation, category = filterset.OPTION_FILTERS[name]
-    through = getattr(Profile, relation).through
-    by_id = dict(
-        through.objects.filter(profile_id__in=queryset.values("pk"))
-        .values("profileoption_id")
-        .annotate(number=Count("profile_id"))
-        .values_list("profileoption_id", "number")
-    )
-    slugs = ProfileOption.objects.filter(category=category, pk__in=by_id).values_list("pk", "slug")
-    return {slug: by_id[pk] for pk, slug in slugs}
+def choice_of(filterset, name, code):
+    """The choice a code of a facet column stands for (None for an option not offered)."""
+    if name not in filterset.OPTION_FILTERS:
+        return code
+    slugs = {str(pk): slug for slug, pk in filterset.option_ids.get(name, {}).items()}
+    return slugs.get(code)
 
 
-def count_departements(queryset):
-    """{département code: count}, a fiche counted once in each département one of its
-    sectors overlaps, as the département filter finds it (territory.profiles_overlapping):
-    a sector lying in the département, or the région sector containing it. The pairs
-    (fiche, département) of both cases are counted together, so that a fiche with both
-    kinds of sector counts once."""
-    profiles = queryset.values("pk")
-    lying_in = Sector.objects.filter(
-        profile__in=profiles, territory_departement__isnull=False
-    ).values("profile_id", code=F("territory_departement__code"))
-    containing = Sector.objects.filter(profile__in=profiles, region__isnull=False).values(
-        "profile_id", code=F("region__departements__code")
-    )
-    pairs = lying_in.order_by().union(containing.order_by(), all=True).order_by()
-    sql, params = pairs.query.sql_with_params()
-    with connections[router.db_for_read(Sector)].cursor() as cursor:
-        cursor.execute(
-            # The subquery is Django's own SQL, its values passed as parameters.
-            f"SELECT code, COUNT(DISTINCT profile_id) FROM ({sql}) pairs GROUP BY code",  # noqa: S608
-            params,
-        )
-        return dict(cursor.fetchall())
+def meets(filterset, name, value):
+    """The criterion's own filter as a condition on the fiche's row."""
+    if name in FACET_COLUMNS:
+        return any_token(FACET_COLUMNS[name], tokens(filterset, name, value))
+    values = value if isinstance(value, list) else [value]
+    condition = Q()
+    for choice in values:
+        condition |= CONDITIONS[name](str(choice))
+    return condition
 
 
-def count_regions(queryset):
-    """{région code: count}: every sector knows the région it lies in."""
-    return dict(
-        Sector.objects.filter(profile__in=queryset.values("pk"), territory_region__isnull=False)
-        .values("territory_region__code")
-        .annotate(number=Count("profile_id", distinct=True))
-        .values_list("territory_region__code", "number")
-    )
+def any_token(column, values):
+    condition = Q(pk__in=[])  # No id chosen: nothing matches, as the filter finds.
+    for value in values:
+        condition |= Q(**{f"{column}__contains": value})
+    return condition
 
 
-PLACES = {"departement": count_departements, "region": count_regions}
+def choice_conditions(filterset, name):
+    """[(choice, condition)] of a criterion, counted choice by choice."""
+    if name in FACET_COLUMNS:
+        return [
+            (choice, any_token(FACET_COLUMNS[name], tokens(filterset, name, [choice])))
+            for choice in choices(filterset, name)
+        ]
+    return [(choice, CONDITIONS[name](choice)) for choice in choices(filterset, name)]
 
 
 def confirmed_within(months):
@@ -187,4 +243,12 @@ CONDITIONS = {
     "place": lambda choice: Q(place_identified=choice == "yes"),
     "confirmed": confirmed_within,
 }
-COUNTED = {*CONDITIONS, *PLACES, "project", "step", "value"}
+# Criteria on a list of places or options: a facet column of the fiche each.
+FACET_COLUMNS = {
+    "departement": "facet_departements",
+    "region": "facet_regions",
+    "project": "facet_project_kinds",
+    "step": "facet_steps",
+    "value": "facet_values",
+}
+COUNTED = {*CONDITIONS, *FACET_COLUMNS}

@@ -1,14 +1,20 @@
 """The places and options copied into each fiche's row for the search's counts follow
-every change of what they are made of."""
+every change of what they are made of, and the counts take the same number of queries
+whatever the search."""
 
 import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from profiles_module.geography.loader import load_geography
 from profiles_module.models import Departement, Profile, ProfileOption, Region, Sector
 from profiles_module.models.facets import FACET_FIELDS, facets_of
+from profiles_module.search.facets import count_choices
+from profiles_module.search.filters import ProfileFilterSet
 from tests.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +120,33 @@ def test_the_demo_fiches_hold_their_columns():
     expected = facets_of(Profile, Sector, pks)
     assert {pk: stored(Profile(pk=pk)) for pk in pks} == expected
     assert all(columns["facet_departements"] for columns in expected.values())
+
+
+def test_the_counts_take_the_same_queries_whatever_the_criteria(django_assert_num_queries):
+    ecology = option(ProfileOption.Category.VALUE, "ecology")
+    profile = make_profile(tenure="cooperative", save=False)
+    profile.values.set([ecology])
+    profile.save()
+    option(ProfileOption.Category.PROJECT_KIND, "renovation")
+    option(ProfileOption.Category.STEP, "training")
+
+    def search(data):
+        filterset = ProfileFilterSet(QueryDict(data))
+        assert filterset.is_valid(), filterset.errors
+        return filterset
+
+    nothing = search("")
+    with CaptureQueriesContext(connection) as queries:
+        count_choices(nothing)
+    # The counts, and on PostgreSQL the settings of their transaction (in a savepoint).
+    assert len(queries) <= 4
+    for data in [
+        "tenure=cooperative",
+        "tenure=cooperative&value=ecology&age=30_44",
+        "kind=household&departement=42&region=84&project=renovation&step=training"
+        "&horizon=1_3&role=create&children=1&place=no&confirmed=6&social_housing=yes"
+        "&financing=20k_75k&composition=couple&setting=rural",
+    ]:
+        filterset = search(data)
+        with django_assert_num_queries(len(queries)):
+            count_choices(filterset)
