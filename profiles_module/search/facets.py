@@ -5,12 +5,13 @@ A choice's count is taken over the fiches that match every other criterion of th
 search, not the criterion it belongs to: ticking a second tenure adds its count to the
 results, so the choices of a criterion stay useful once one is ticked.
 
-A fixed number of queries whatever the number of fiches or of choices: one pass of
-conditional counts for the criteria on the fiche's own row that the search does not use
-(their counts are over its own results), one per criterion it uses, one per list of
-options or of places. Kept a minute in the shared cache, until a fiche changes (the
-national page without criteria, most visitors' first page, is counted once a minute
-rather than on every visit).
+One query whatever the number of fiches, of choices or of criteria used: the fiches
+matching the criteria that are not counted (place, words…) are read once for conditional
+counts (COUNT … FILTER) of the choices on the fiche's own row, and once for the lists of
+places and options, grouped by the text of their facet columns (models/facets.py). A
+count includes the fiches that miss no criterion used but its own. Kept a minute in the
+shared cache, until a fiche changes (the national page without criteria, most visitors'
+first page, is counted once a minute rather than on every visit).
 """
 
 from contextlib import nullcontext
@@ -49,84 +50,99 @@ def facet_counts(filterset):
 
 
 def count_choices(filterset):
-    """{criterion: {choice: count}} in one query whatever the search (see module doc)."""
+    """{criterion: {choice: count}} in one query, whatever the search (see above)."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
-    criteria = [(name, value) for name, value in cleaned.items() if name in filterset.filters]
     counted = [name for name in filterset.filters if name in COUNTED]
     # The other criteria (place, words, dates…) are the same for every count.
     fiches = filterset.queryset.all()
     used = {}
-    for name, value in criteria:
+    for name, value in cleaned.items():
+        if name not in filterset.filters:
+            continue
         if name not in COUNTED:
             fiches = filterset.filters[name].filter(fiches, value)
         elif value not in (None, "", []):
             used[name] = meets(filterset, name, value)
-    # Which of the criteria used a fiche fails, one bit each, worked out once per fiche:
-    # a count over "every criterion but this one" is then a test on this number.
+    # Which criteria used a fiche fails, a bit each, worked out once per fiche: "meets
+    # every criterion but this one" is then a test on this number.
     bits = {name: 1 << i for i, name in enumerate(used)}
-    missed = sum(Case(When(used[name], then=0), default=bit) for name, bit in bits.items())
 
     def all_but(name):
-        """SQL: the fiche meets every criterion used but `name`."""
         if not bits:
             return "TRUE"
         return f"missed IN (0, {bits[name]})" if name in bits else "missed = 0"
 
     connection = connections[fiches.db]
-    grouped = [name for name in counted if name in FACET_COLUMNS] if splits(connection) else []
+    postgresql = connection.vendor == "postgresql"
+    # PostgreSQL splits the lists of places and options into rows; elsewhere they are
+    # counted choice by choice, as the conditions on the fiche's row.
+    grouped = [name for name in counted if name in FACET_COLUMNS and postgresql]
     conditions = [
         (name, choice, condition)
         for name in counted
         if name not in grouped
         for choice, condition in choice_conditions(filterset, name)
     ]
-    checks = {f"choice_{i}": boolean(condition) for i, (_n, _c, condition) in enumerate(conditions)}
+    columns = {
+        f"choice_{i}": ExpressionWrapper(condition, output_field=BooleanField())
+        for i, (_name, _choice, condition) in enumerate(conditions)
+    }
     if bits:
-        checks["missed"] = ExpressionWrapper(missed, output_field=BigIntegerField())
-    inner = fiches.order_by().values(*{FACET_COLUMNS[name] for name in grouped}, **checks)
+        columns["missed"] = ExpressionWrapper(
+            sum(Case(When(used[name], then=0), default=bit) for name, bit in bits.items()),
+            output_field=BigIntegerField(),
+        )
+    inner = fiches.order_by().values(*{FACET_COLUMNS[name] for name in grouped}, **columns)
     sql, params = inner.query.sql_with_params()
-    if bits and connection.vendor == "postgresql":
+    if bits and postgresql:
         # Keeps PostgreSQL from pulling the subquery up into each count, which would
-        # test the criteria once per count instead of once per fiche.
+        # test the criteria used once per count instead of once per fiche.
         sql += " OFFSET 0"
     # A fiche failing two criteria used counts for no choice.
     where = " WHERE missed & (missed - 1) = 0" if len(bits) > 1 else ""
     counts = [
         count_where(connection, f"{all_but(name)} AND choice_{i}")
-        for i, (name, _c, _q) in enumerate(conditions)
+        for i, (name, _choice, _condition) in enumerate(conditions)
     ] or ["0"]
     # Only aliases and column names of this module are written into the SQL; every
     # value the visitor chose is a parameter of Django's subquery.
     select = f"SELECT {', '.join(counts)} FROM fiche"  # noqa: S608
     if grouped:
+        # Two parts PostgreSQL may run side by side (a parallel append), each reading
+        # the fiches once: the conditional counts, and the lists (a JSON list).
         select = (
-            f"SELECT (SELECT ARRAY[{', '.join(counts)}] FROM fiche), "  # noqa: S608
-            f"({group_codes([(FACET_COLUMNS[name], all_but(name)) for name in grouped])})"
+            f"SELECT ARRAY[{', '.join(counts)}], NULL::json FROM fiche UNION ALL "  # noqa: S608
+            + group_codes([(FACET_COLUMNS[name], all_but(name)) for name in grouped])
         )
-    postgresql = connection.vendor == "postgresql"
-    in_transaction = transaction.atomic(using=fiches.db) if postgresql else nullcontext()
-    with in_transaction, connection.cursor() as cursor:
+    with (
+        transaction.atomic(using=fiches.db) if postgresql else nullcontext(),
+        connection.cursor() as cursor,
+    ):
         if postgresql:
             # Compiling a wide aggregate to machine code costs more than it saves; the
             # grouping sets hash in memory.
             cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
-        # Read twice, once for each part of the counts: by the table, not a copy of it.
         materialized = "NOT MATERIALIZED " if grouped else ""
         cursor.execute(
             f"WITH fiche AS {materialized}(SELECT * FROM ({sql}) fiches{where}) {select}",  # noqa: S608
             params,
         )
-        row = cursor.fetchone()
-    counts = {name: {} for name in counted}
-    found = row[0] if grouped else row
-    for (name, choice, _q), number in zip(conditions, found[: len(conditions)], strict=True):
-        counts[name][choice] = number
-    for index, code, number in (row[1] or []) if grouped else []:
+        rows = cursor.fetchall()
+    numbers, lists = rows[0], []
+    if grouped:
+        # The counts' array is never NULL; the list is where no fiche matches.
+        numbers = next(numbers for numbers, _lists in rows if numbers is not None)
+        lists = next(lists for numbers, lists in rows if numbers is None) or []
+    found = {name: {} for name in counted}
+    # (Without any condition, one count of "0", for a valid SELECT.)
+    for (name, choice, _condition), number in zip(conditions, numbers, strict=False):
+        found[name][choice] = number
+    for index, code, number in lists:
         name = grouped[index]
-        counts[name][choice_of(filterset, name, code)] = number
-    for by_choice in counts.values():
-        by_choice.pop(None, None)
-    return counts
+        found[name][choice_of(filterset, name, code)] = number
+    for by_choice in found.values():
+        by_choice.pop(None, None)  # An option the search does not offer.
+    return found
 
 
 def group_codes(columns):
@@ -143,7 +159,7 @@ def group_codes(columns):
         for column, condition in columns
     )
     return (
-        "SELECT json_agg(json_build_array(k, code, n)) FROM ("  # noqa: S608
+        "SELECT NULL, json_agg(json_build_array(k, code, n)) FROM ("  # noqa: S608
         "SELECT k, code, SUM(n) AS n FROM ("
         f"SELECT CASE {which} END AS k, COALESCE({', '.join(names)}) AS codes, "
         f"CASE {number} END AS n FROM fiche GROUP BY GROUPING SETS ({', '.join(names)})"
@@ -155,11 +171,6 @@ def group_codes(columns):
 def splits(connection):
     """Whether the database splits the facet columns into rows (one pass for them all)."""
     return connection.vendor == "postgresql"
-
-
-def boolean(condition):
-    # A strict true or false: a condition on a NULL column would give NULL.
-    return Case(When(condition, then=True), default=False, output_field=BooleanField())
 
 
 def count_where(connection, condition):

@@ -150,3 +150,12 @@ def test_the_counts_take_the_same_queries_whatever_the_criteria(django_assert_nu
         filterset = search(data)
         with django_assert_num_queries(len(queries)):
             count_choices(filterset)
+
+
+def test_a_search_that_finds_nothing_counts_nothing():
+    make_profile(tenure="rental")
+    filterset = ProfileFilterSet(QueryDict("tenure=cooperative&setting=rural&departement=75"))
+    assert filterset.is_valid(), filterset.errors
+    counts = count_choices(filterset)
+    assert counts["tenure"] == dict.fromkeys(counts["tenure"], 0)
+    assert not any(counts["region"].values())
