@@ -73,6 +73,50 @@ def replay(queries):
     return (time.perf_counter() - start) * 1000
 
 
+def page_costs(client, label, url, repeat):
+    """Time a request and the SQL it ran; print a row of the figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, HTTP_HOST="127.0.0.1")  # warm-up (caches, connection)
+    timings, sql_timings, counts = [], [], set()
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url, HTTP_HOST="127.0.0.1")
+            timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        counts.add(len(captured))
+        sql_timings.append(replay(captured.captured_queries))
+    p50, p95, sql50 = (
+        percentile(timings, 0.5),
+        percentile(timings, 0.95),
+        percentile(sql_timings, 0.5),
+    )
+    ratio = p50 / sql50 if sql50 else float("inf")
+    print(
+        f"{label:38} {p50:7.1f}ms {p95:7.1f}ms {sql50:7.1f}ms {ratio:5.1f}x "
+        f"{'/'.join(str(c) for c in sorted(counts)):>7}"
+    )
+    return p95, ratio
+
+
+def pages_with_facets_uncached(client, page_url, repeat):
+    """The map pages as a visitor gets them when their counts are not in the cache
+    (their first visit in a minute): the whole response, the counts included."""
+    from unittest import mock
+
+    from django.core.cache.backends.dummy import DummyCache
+
+    from profiles_module.search import facets
+
+    print(f"{'page, facet counts uncached':38} {'p50':>8} {'p95':>8} {'SQL p50':>8}")
+    with mock.patch.object(facets, "cache", DummyCache("facets", {})):
+        for label, template in SCENARIOS:
+            if label.startswith("page"):
+                page_costs(client, label, template.format(page=page_url), repeat)
+
+
 def facet_costs(page_url, repeat):
     """The counts next to the choices, computed afresh (the page keeps them a minute in
     the cache, so the page timings above mostly show the cached cost)."""
@@ -126,9 +170,7 @@ def main():
 
     django.setup()
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from profiles_module.models import Profile
 
@@ -143,29 +185,10 @@ def main():
     print(f"{'scenario':38} {'p50':>8} {'p95':>8} {'SQL p50':>8} {'ratio':>6} {'queries':>7}")
     worst_p95 = worst_ratio = 0
     for label, template in SCENARIOS:
-        url = template.format(page=page)
-        client.get(url, HTTP_HOST="127.0.0.1")  # warm-up (caches, connection)
-        timings, sql_timings, counts = [], [], set()
-        for _ in range(args.requests):
-            with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
-                response = client.get(url, HTTP_HOST="127.0.0.1")
-                timings.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-            counts.add(len(captured))
-            sql_timings.append(replay(captured.captured_queries))
-        p50, p95, sql50 = (
-            percentile(timings, 0.5),
-            percentile(timings, 0.95),
-            percentile(sql_timings, 0.5),
-        )
-        ratio = p50 / sql50 if sql50 else float("inf")
+        p95, ratio = page_costs(client, label, template.format(page=page), args.requests)
         worst_p95, worst_ratio = max(worst_p95, p95), max(worst_ratio, ratio)
-        print(
-            f"{label:38} {p50:7.1f}ms {p95:7.1f}ms {sql50:7.1f}ms {ratio:5.1f}x "
-            f"{'/'.join(str(c) for c in sorted(counts)):>7}"
-        )
     facet_costs(page, args.requests)
+    pages_with_facets_uncached(client, page, args.requests)
     body = client.get(SCENARIOS[10][1], HTTP_HOST="127.0.0.1").content
     print(
         f"national map payload: {len(body) / 1024:.1f} kB, "

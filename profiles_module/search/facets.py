@@ -20,7 +20,15 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import BigIntegerField, BooleanField, Case, ExpressionWrapper, Q, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from profiles_module.models.facets import token
@@ -63,14 +71,13 @@ def count_choices(filterset):
             fiches = filterset.filters[name].filter(fiches, value)
         elif value not in (None, "", []):
             used[name] = meets(filterset, name, value)
-    # Which criteria used a fiche fails, a bit each, worked out once per fiche: "meets
-    # every criterion but this one" is then a test on this number.
+    # Which criteria used a fiche fails, a bit each: the fiches are grouped by it, so
+    # that it is worked out once per fiche, and a count over the fiches that meet every
+    # criterion but this one adds up the groups that miss nothing or only this one.
     bits = {name: 1 << i for i, name in enumerate(used)}
 
-    def all_but(name):
-        if not bits:
-            return "TRUE"
-        return f"missed IN (0, {bits[name]})" if name in bits else "missed = 0"
+    def groups_for(name):
+        return {0, bits[name]} if name in bits else {0}
 
     connection = connections[fiches.db]
     postgresql = connection.vendor == "postgresql"
@@ -87,32 +94,24 @@ def count_choices(filterset):
         f"choice_{i}": ExpressionWrapper(condition, output_field=BooleanField())
         for i, (_name, _choice, condition) in enumerate(conditions)
     }
-    if bits:
-        columns["missed"] = ExpressionWrapper(
-            sum(Case(When(used[name], then=0), default=bit) for name, bit in bits.items()),
-            output_field=BigIntegerField(),
-        )
+    columns["missed"] = ExpressionWrapper(
+        sum((Case(When(used[name], then=0), default=bit) for name, bit in bits.items()), Value(0)),
+        output_field=BigIntegerField(),
+    )
     inner = fiches.order_by().values(*{FACET_COLUMNS[name] for name in grouped}, **columns)
     sql, params = inner.query.sql_with_params()
-    if bits and postgresql:
-        # Keeps PostgreSQL from pulling the subquery up into each count, which would
-        # test the criteria used once per count instead of once per fiche.
-        sql += " OFFSET 0"
-    # A fiche failing two criteria used counts for no choice.
-    where = " WHERE missed & (missed - 1) = 0" if len(bits) > 1 else ""
-    counts = [
-        count_where(connection, f"{all_but(name)} AND choice_{i}")
-        for i, (name, _choice, _condition) in enumerate(conditions)
-    ] or ["0"]
+    counts = [count_where(connection, f"choice_{i}") for i in range(len(conditions))] or ["0"]
     # Only aliases and column names of this module are written into the SQL; every
     # value the visitor chose is a parameter of Django's subquery.
-    select = f"SELECT {', '.join(counts)} FROM fiche"  # noqa: S608
+    select = f"SELECT missed, {', '.join(counts)} FROM fiche GROUP BY missed"  # noqa: S608
     if grouped:
         # Two parts PostgreSQL may run side by side (a parallel append), each reading
         # the fiches once: the conditional counts, and the lists (a JSON list).
+        allowed = [groups_for(name) for name in grouped]
         select = (
-            f"SELECT ARRAY[{', '.join(counts)}], NULL::json FROM fiche UNION ALL "  # noqa: S608
-            + group_codes([(FACET_COLUMNS[name], all_but(name)) for name in grouped])
+            f"SELECT missed, ARRAY[{', '.join(counts)}], NULL::json FROM fiche "  # noqa: S608
+            "GROUP BY missed UNION ALL "
+            + group_codes([FACET_COLUMNS[name] for name in grouped], allowed)
         )
     with (
         transaction.atomic(using=fiches.db) if postgresql else nullcontext(),
@@ -123,20 +122,17 @@ def count_choices(filterset):
             # grouping sets hash in memory.
             cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
         materialized = "NOT MATERIALIZED " if grouped else ""
-        cursor.execute(
-            f"WITH fiche AS {materialized}(SELECT * FROM ({sql}) fiches{where}) {select}",  # noqa: S608
-            params,
-        )
+        cursor.execute(f"WITH fiche AS {materialized}({sql}) {select}", params)  # noqa: S608
         rows = cursor.fetchall()
-    numbers, lists = rows[0], []
+    lists = []
     if grouped:
-        # The counts' array is never NULL; the list is where no fiche matches.
-        numbers = next(numbers for numbers, _lists in rows if numbers is not None)
-        lists = next(lists for numbers, lists in rows if numbers is None) or []
+        # The list is on the row without a group of fiches (NULL where none matched).
+        lists = next(row[2] for row in rows if row[0] is None) or []
+        rows = [(missed, *numbers) for missed, numbers, _list in rows if missed is not None]
     found = {name: {} for name in counted}
-    # (Without any condition, one count of "0", for a valid SELECT.)
-    for (name, choice, _condition), number in zip(conditions, numbers, strict=False):
-        found[name][choice] = number
+    for i, (name, choice, _condition) in enumerate(conditions):
+        wanted = groups_for(name)
+        found[name][choice] = sum(row[1 + i] for row in rows if row[0] in wanted)
     for index, code, number in lists:
         name = grouped[index]
         found[name][choice_of(filterset, name, code)] = number
@@ -145,32 +141,27 @@ def count_choices(filterset):
     return found
 
 
-def group_codes(columns):
+def group_codes(columns, allowed):
     """SQL: a JSON list of [column's index, code, count] for these facet columns, each
-    counted over the fiches meeting its condition, in one pass over the fiches.
+    counted over the groups of fiches (by criteria missed) it allows, in one pass.
 
     The fiches are grouped by each column's text first (grouping sets, a hash each): a
     few thousand distinct texts, rather than a row per code and fiche, are then split.
     """
-    names = [column for column, _condition in columns]
-    which = " ".join(f"WHEN GROUPING({column}) = 0 THEN {i}" for i, column in enumerate(names))
-    number = " ".join(
-        f"WHEN GROUPING({column}) = 0 THEN COUNT(*) FILTER (WHERE {condition})"
-        for column, condition in columns
+    sets = ", ".join(f"({column}, missed)" for column in columns)
+    which = " ".join(f"WHEN GROUPING({column}) = 0 THEN {i}" for i, column in enumerate(columns))
+    kept = " ".join(
+        f"WHEN GROUPING({column}) = 0 THEN missed IN ({', '.join(map(str, sorted(groups)))})"
+        for column, groups in zip(columns, allowed, strict=True)
     )
     return (
-        "SELECT NULL, json_agg(json_build_array(k, code, n)) FROM ("  # noqa: S608
+        "SELECT NULL, NULL, json_agg(json_build_array(k, code, n)) FROM ("  # noqa: S608
         "SELECT k, code, SUM(n) AS n FROM ("
-        f"SELECT CASE {which} END AS k, COALESCE({', '.join(names)}) AS codes, "
-        f"CASE {number} END AS n FROM fiche GROUP BY GROUPING SETS ({', '.join(names)})"
+        f"SELECT CASE {which} END AS k, COALESCE({', '.join(columns)}) AS codes, "
+        f"COUNT(*) AS n FROM fiche GROUP BY GROUPING SETS ({sets}) HAVING CASE {kept} END"
         ") texts, unnest(string_to_array(btrim(codes), ' ')) AS code "
-        "WHERE n > 0 GROUP BY k, code) counts"
+        "GROUP BY k, code) counts"
     )
-
-
-def splits(connection):
-    """Whether the database splits the facet columns into rows (one pass for them all)."""
-    return connection.vendor == "postgresql"
 
 
 def count_where(connection, condition):
