@@ -88,6 +88,12 @@ def page_costs(client, label, url, repeat):
         assert response.status_code == 200, (url, response.status_code)
         counts.add(len(captured))
         sql_timings.append(replay(captured.captured_queries))
+    return print_row(label, timings, sql_timings, counts)
+
+
+def print_row(label, timings, sql_timings, counts):
+    """Print p50, p95, the SQL's p50, their ratio and the numbers of queries; return the
+    p95 and the ratio."""
     p50, p95, sql50 = (
         percentile(timings, 0.5),
         percentile(timings, 0.95),
@@ -150,15 +156,7 @@ def facet_costs(page_url, repeat):
                 timings.append((time.perf_counter() - start) * 1000)
             counts.add(len(captured))
             sql_timings.append(replay(captured.captured_queries))
-        p50, p95, sql50 = (
-            percentile(timings, 0.5),
-            percentile(timings, 0.95),
-            percentile(sql_timings, 0.5),
-        )
-        print(
-            f"{label:38} {p50:7.1f}ms {p95:7.1f}ms {sql50:7.1f}ms {p50 / sql50:5.1f}x "
-            f"{'/'.join(str(c) for c in sorted(counts)):>7}"
-        )
+        print_row(label, timings, sql_timings, counts)
 
 
 def main():
