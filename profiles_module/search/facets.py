@@ -31,7 +31,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from profiles_module.models.facets import token
+from profiles_module.models.facets import FACET_DEPARTEMENTS, FACET_REGIONS, OPTION_FACETS, token
+from profiles_module.search.filters import ProfileFilterSet
 
 # Criteria that are a column of the fiche.
 COLUMNS = {
@@ -133,9 +134,9 @@ def count_choices(filterset):
     for i, (name, choice, _condition) in enumerate(conditions):
         wanted = groups_for(name)
         found[name][choice] = sum(row[1 + i] for row in rows if row[0] in wanted)
+    choice_by_code = [codes_to_choices(filterset, name) for name in grouped]
     for index, code, number in lists:
-        name = grouped[index]
-        found[name][choice_of(filterset, name, code)] = number
+        found[grouped[index]][choice_by_code[index](code)] = number
     for by_choice in found.values():
         by_choice.pop(None, None)  # An option the search does not offer.
     return found
@@ -181,12 +182,13 @@ def tokens(filterset, name, values):
     return [token(value) for value in values]
 
 
-def choice_of(filterset, name, code):
-    """The choice a code of a facet column stands for (None for an option not offered)."""
+def codes_to_choices(filterset, name):
+    """code → the choice a code of the criterion's facet column stands for (None for an
+    option the search does not offer)."""
     if name not in filterset.OPTION_FILTERS:
-        return code
+        return str
     slugs = {str(pk): slug for slug, pk in filterset.option_ids.get(name, {}).items()}
-    return slugs.get(code)
+    return slugs.get
 
 
 def meets(filterset, name, value):
@@ -247,10 +249,11 @@ CONDITIONS = {
 }
 # Criteria on a list of places or options: a facet column of the fiche each.
 FACET_COLUMNS = {
-    "departement": "facet_departements",
-    "region": "facet_regions",
-    "project": "facet_project_kinds",
-    "step": "facet_steps",
-    "value": "facet_values",
+    "departement": FACET_DEPARTEMENTS,
+    "region": FACET_REGIONS,
+    **{
+        name: OPTION_FACETS[field]
+        for name, (field, _category) in ProfileFilterSet.OPTION_FILTERS.items()
+    },
 }
 COUNTED = {*CONDITIONS, *FACET_COLUMNS}
