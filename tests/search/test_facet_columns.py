@@ -3,6 +3,7 @@ every change of what they are made of, and the counts take the same number of qu
 whatever the search."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -159,3 +160,42 @@ def test_a_search_that_finds_nothing_counts_nothing():
     counts = count_choices(filterset)
     assert counts["tenure"] == dict.fromkeys(counts["tenure"], 0)
     assert not any(counts["region"].values())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="an index with its own columns: PostgreSQL's"
+)
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "kind=household&departement=42&region=84&value=ecology&horizon=1_3&role=create"
+        "&children=1&place=no&confirmed=6&social_housing=yes&financing=20k_75k"
+        "&composition=couple&setting=rural&tenure=cooperative&age=30_44",
+    ],
+)
+def test_the_counts_and_the_number_of_results_read_only_the_index_of_live_fiches(data):
+    """Every column they read is in that index, so PostgreSQL can answer them without
+    reading one fiche's row (an index-only scan: 14 MB rather than 110 at 100,000)."""
+    option(ProfileOption.Category.VALUE, "ecology")
+    make_profile(commune="42218")
+    filterset = ProfileFilterSet(QueryDict(data))
+    assert filterset.is_valid(), filterset.errors
+    with CaptureQueriesContext(connection) as queries:
+        count_choices(filterset)
+        filterset.qs.count()
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+    assert len(counting) == 2
+    read = set(re.findall(r'"profiles_module_profile"\."(\w+)"', " ".join(counting)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, pg_get_expr(indpred, indrelid) FROM pg_index "
+            "JOIN pg_class ON pg_class.oid = indexrelid "
+            "JOIN pg_attribute ON attrelid = indexrelid "
+            "WHERE relname = 'profile_live_counted_idx'"
+        )
+        rows = cursor.fetchall()
+    assert {predicate for _column, predicate in rows} == {"live"}
+    indexed = {column for column, _predicate in rows}
+    assert "live" in read and "profile_kind" in read
+    assert read - {"live"} <= indexed, f"not in the index: {read - {'live'} - indexed}"
