@@ -50,10 +50,6 @@ def get_map_page(request):
     return page
 
 
-def filtered_queryset(request):
-    return searched(request).qs
-
-
 def searched(request):
     """The search the request asks for: its criteria, on its map page's territory."""
     page = get_map_page(request)
@@ -82,11 +78,13 @@ def positive_int(request, name, default, maximum):
     return number
 
 
-def paginate(request, queryset):
+def paginate(request, filterset):
+    """One page of the search's fiches, with their relations, and its links."""
     size = positive_int(
         request, "page_size", app_settings.API_PAGE_SIZE, app_settings.API_MAX_PAGE_SIZE
     )
-    paginator = Paginator(queryset, size)
+    paginator = Paginator(with_api_relations(filterset.qs), size)
+    paginator.count = filterset.result_count()  # A cached property: not counted again.
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
@@ -248,14 +246,10 @@ def profile_data(request, profile, related):
     }
 
 
-def api_queryset(request):
-    return with_api_relations(filtered_queryset(request))
-
-
 @public_api
 def profiles_json(request):
     """/api/v1/profiles/?<filters>&page=&page_size=&page_id="""
-    page, meta = paginate(request, api_queryset(request))
+    page, meta = paginate(request, searched(request))
     related = related_rows(page)
     return JsonResponse(
         {**meta, "results": [profile_data(request, profile, related) for profile in page]},
@@ -266,7 +260,7 @@ def profiles_json(request):
 @public_api
 def profiles_geojson(request):
     """/api/v1/profiles.geojson: the same profiles as a GeoJSON FeatureCollection."""
-    page, meta = paginate(request, api_queryset(request))
+    page, meta = paginate(request, searched(request))
     related = related_rows(page)
     features = []
     for profile in page:

@@ -9,9 +9,9 @@ One query whatever the number of fiches, of choices or of criteria used: the fic
 matching the criteria that are not counted (place, words…) are read once for conditional
 counts (COUNT … FILTER) of the choices on the fiche's own row, and once for the lists of
 places and options, grouped by the text of their facet columns (models/facets.py). A
-count includes the fiches that miss no criterion used but its own. Kept a minute in the
-shared cache, until a fiche changes (the national page without criteria, most visitors'
-first page, is counted once a minute rather than on every visit).
+count includes the fiches that miss no criterion used but its own. Kept in the shared
+cache until a fiche changes (ten minutes at most): the national page without criteria,
+most visitors' first page, and every search made again are not counted again.
 """
 
 from contextlib import nullcontext
@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from profiles_module.models.facets import FACET_DEPARTEMENTS, FACET_REGIONS, OPTION_FACETS, token
 from profiles_module.search.filters import ProfileFilterSet
+from profiles_module.search.query import SEARCH_CACHE_SECONDS
 
 # Criteria that are a column of the fiche.
 COLUMNS = {
@@ -45,16 +46,13 @@ COLUMNS = {
 }
 
 
-CACHE_SECONDS = 60
-
-
 def facet_counts(filterset):
     """{criterion: {choice value: count}} for the checkbox criteria the search offers."""
     key = "profiles_module:facets:" + filterset.search_key()
     counts = cache.get(key)
     if counts is None:
         counts = count_choices(filterset)
-        cache.set(key, counts, CACHE_SECONDS)
+        cache.set(key, counts, SEARCH_CACHE_SECONDS)
     return counts
 
 

@@ -18,8 +18,10 @@ from profiles_module.models.territory import union_of_profile_ids
 
 # Below this zoom the map always gets aggregates: a national view never ships points.
 POINTS_MIN_ZOOM = 8
-# The cells of a search below POINTS_MIN_ZOOM are counted at most once in this time.
-CELLS_CACHE_SECONDS = 60
+# How long what is cached under a search's key (search_key: map cells, facet counts,
+# number of results) lasts when no fiche changes: only "confirmed within N months" moves
+# with the clock, by a fiche now and then.
+SEARCH_CACHE_SECONDS = 10 * 60
 # Public points are rounded to about 10 m, then spread by up to about 250 m (see jitter).
 POINT_DECIMALS = 4
 
@@ -125,7 +127,7 @@ def map_features(queryset, bbox, zoom, search_key=None):
     cell computed with GROUP BY, so the national payload does not grow with the data.
 
     Below POINTS_MIN_ZOOM, given the search's `search_key`, the cells of the whole search
-    are counted once a minute in the shared cache and cut to the area: the national
+    are counted once in the shared cache (until a fiche changes) and cut to the area: the national
     views of visitors differ by their screens, not by their cells. A cell then counts all
     its profiles, those just outside the area too.
     """
@@ -135,7 +137,7 @@ def map_features(queryset, bbox, zoom, search_key=None):
         features = cache.get(key)
         if features is None:
             features = cell_features(located(queryset), zoom)
-            cache.set(key, features, CELLS_CACHE_SECONDS)
+            cache.set(key, features, SEARCH_CACHE_SECONDS)
         return "cells", [feature for feature in features if inside(feature, bbox)]
     if bbox is not None:
         west, south, east, north = bbox

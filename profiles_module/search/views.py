@@ -67,6 +67,7 @@ def search_context(request, page):
         *(["distance_km"] if "distance_km" in queryset.query.annotations else []),
     ]
     paginator = Paginator(queryset.values(*fields), app_settings.SEARCH_PAGE_SIZE)
+    paginator.count = filterset.result_count()  # A cached property: not counted again.
     page_number = request.GET.get("page")
     results = paginator.get_page(page_number)
     page_error = bool(page_number) and str(results.number) != page_number

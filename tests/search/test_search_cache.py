@@ -1,8 +1,10 @@
-"""What the search keeps a minute in the shared cache (facet counts, the map's cells)
-follows the fiches at once: a visitor never sees a fiche in the list but not in the
+"""What the search keeps in the shared cache (facet counts, the map's cells, the number
+of results) follows the fiches at once: a visitor never sees a fiche in the list but not in the
 counts, nor a withdrawn fiche still counted."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from profiles_module.models import ProfileOption
 from profiles_module.search.facets import facet_counts
@@ -47,3 +49,21 @@ def test_the_choices_count_a_changed_fiche_at_once():
     assert counts()["value"]["ecology"] == 1
     fiche.sectors.all().delete()
     assert counts()["departement"].get("42", 0) == 0
+
+
+API = "/futurs-voisins/api/v1/profiles/"
+
+
+def test_the_number_of_results_is_counted_once_per_search_and_follows_the_fiches(client, map_page):
+    make_profile(tenure="rental")
+    assert client.get(API, {"tenure": "rental"}).json()["count"] == 1
+    # The same search again, another page size, and its map page: not counted again.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(API, {"tenure": "rental", "page_size": 5}).json()["count"] == 1
+        page = client.get("/trouver/", {"tenure": "rental"})
+    assert page.context["result_count"] == 1
+    assert not [q for q in queries if 'SELECT COUNT(*) AS "__count"' in q["sql"]]
+    make_profile(tenure="rental", email="second@example.org")
+    assert client.get(API, {"tenure": "rental"}).json()["count"] == 2
+    assert client.get("/trouver/", {"tenure": "rental"}).context["result_count"] == 2
+    assert client.get(API, {"tenure": "cooperative"}).json()["count"] == 0
