@@ -16,10 +16,19 @@ class ProfilesModuleConfig(AppConfig):
         # after reading the AppConfig. This is where features are wired together.
         from django.core.signals import setting_changed
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-        from wagtail.signals import workflow_approved, workflow_rejected
+        from wagtail.models import Page, PageViewRestriction, Site
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+            workflow_approved,
+            workflow_rejected,
+        )
 
         from profiles_module import checks  # noqa: F401  (registers the system checks)
         from profiles_module.alerts.matching import owner_alerts_data
+        from profiles_module.common.page_links import PUBLISHED_PAGES, page_saved
         from profiles_module.contact.history import history_data
         from profiles_module.contact.retention import forget_household
         from profiles_module.models import Profile, ProfileOption, Sector
@@ -69,4 +78,18 @@ class ProfilesModuleConfig(AppConfig):
                 SEARCHED_FICHES.forget,
                 sender=getattr(Profile, field).through,
                 dispatch_uid=f"fv_search_{field}",
+            )
+        # The frame's links to pages (language switch, legal pages) follow the page tree.
+        for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
+            signal.connect(PUBLISHED_PAGES.forget, dispatch_uid=f"fv_pages_{id(signal)}")
+        # post_save names the page's own type, never Page; post_delete names Page too (a
+        # receiver for every model would cost Django its fast deletes).
+        post_save.connect(page_saved, dispatch_uid="fv_pages_saved")
+        for model in (Page, PageViewRestriction, Site):
+            post_delete.connect(
+                PUBLISHED_PAGES.forget, sender=model, dispatch_uid=f"fv_pages_{model.__name__}"
+            )
+        for model in (PageViewRestriction, Site):
+            post_save.connect(
+                PUBLISHED_PAGES.forget, sender=model, dispatch_uid=f"fv_pages_{model.__name__}"
             )

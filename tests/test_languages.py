@@ -71,6 +71,21 @@ def test_a_translated_page_with_its_own_slug_is_linked_by_its_address(client, ma
     assert switch(client.get("/en/find/").content.decode())["fr"] == "/trouver/"
 
 
+def test_the_switch_follows_a_translation_renamed_or_withdrawn_at_once(client, map_page):
+    locale = Locale.objects.create(language_code="en")
+    english = map_page.copy_for_translation(locale, copy_parents=True)
+    english.slug = "find"
+    english.save_revision().publish()
+    assert switch(client.get(map_page.url).content.decode())["en"] == "/en/find/"
+    english.slug = "search"
+    english.save_revision().publish()
+    assert switch(client.get(map_page.url).content.decode())["en"] == "/en/search/"
+    english.refresh_from_db()
+    english.unpublish()
+    # No English page any more: the same address with the language prefix.
+    assert switch(client.get(map_page.url).content.decode())["en"] == "/en/trouver/"
+
+
 def test_embedded_pages_switch_inside_the_frame(client, map_page):
     make_partner(slug="loire", allowed_origins="https://loire.example.org")
     make_profile(public_name="Camille")

@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
 from home.models import ContentPage, LegalPage
@@ -65,6 +67,41 @@ def test_home_map_and_profile_pages_link_to_the_legal_pages(client, demo):
         links = footer_links(response.content.decode())
         for title in TITLES:
             assert links.get(title) == demo[title].url, (path, title)
+
+
+def test_the_footer_follows_a_legal_page_renamed_withdrawn_or_added_at_once(client, demo):
+    map_page = make_map_page(slug="carte")
+    assert footer_links(client.get(map_page.url).content.decode())["Accessibilité"]
+    accessibility = demo["Accessibilité"]
+    accessibility.title = "Déclaration d'accessibilité"
+    accessibility.save_revision().publish()
+    links = footer_links(client.get(map_page.url).content.decode())
+    assert "Accessibilité" not in links
+    assert links["Déclaration d&#x27;accessibilité"] == accessibility.url
+    demo["Mentions légales"].unpublish()
+    assert "Mentions légales" not in footer_links(client.get(map_page.url).content.decode())
+    home = demo["Mentions légales"].get_parent()
+    credits = home.add_child(
+        instance=LegalPage(title="Crédits", slug="credits", body="<p>Photos : …</p>")
+    )
+    assert footer_links(client.get(map_page.url).content.decode())["Crédits"] == credits.url
+
+
+def test_the_frame_asks_the_page_tree_once_for_its_links(client, demo):
+    """The second visit of a page finds the legal pages and the translations' addresses
+    in the shared cache."""
+    map_page = make_map_page(slug="carte")
+    with CaptureQueriesContext(connection) as first:
+        client.get(map_page.url)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(map_page.url)
+    assert footer_links(response.content.decode())["Mentions légales"] == (
+        demo["Mentions légales"].url
+    )
+    assert "home_legalpage" in " ".join(query["sql"] for query in first)
+    assert "home_legalpage" not in " ".join(query["sql"] for query in second)
+    # The legal pages in the page's language, and the page in each language.
+    assert len(second) <= len(first) - 6, (len(first), len(second))
 
 
 def test_embedded_pages_link_to_the_national_legal_pages_in_a_new_tab(client, demo):

@@ -2,9 +2,11 @@
 
 from django import template
 from django.urls import get_script_prefix, set_script_prefix
+from django.utils import translation
 from wagtail.models import Locale, Site
 
 from home.models import LegalPage
+from profiles_module.common.page_links import remembered
 
 register = template.Library()
 
@@ -16,6 +18,19 @@ def current_site(context):
 
 
 @register.simple_tag(takes_context=True)
+def legal_links(context):
+    """(title, address) of the footer's legal pages (legal_pages), from the shared cache."""
+    request = context.get("request")
+    site = current_site(context)
+    if site is None:
+        return []
+    host = request.get_host() if request is not None else ""
+    return remembered(
+        ("legal", site.pk, translation.get_language(), host, get_script_prefix()),
+        lambda: [(page.title, page.get_url(request=request)) for page in legal_pages(context)],
+    )
+
+
 def legal_pages(context):
     """The site's published legal pages in the page's language (in French where they are
     not translated), in the order of the page tree; on a site without any (a partner's

@@ -10,6 +10,8 @@ from django.urls import get_script_prefix
 from django.utils import translation
 from wagtail.models import Locale
 
+from profiles_module.common.page_links import remembered
+
 
 def current_language():
     language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
@@ -43,9 +45,10 @@ def language_links(request, page=None):
     params.pop("back", None)
     query = params.urlencode()
     current = current_language()
+    translations = translation_urls(request, page)
     links = []
     for code, _name in settings.LANGUAGES:
-        url = page_url(request, page, code)
+        url = translations.get(code)
         if url is None:
             language_prefix = "" if code == settings.LANGUAGE_CODE and not prefix_default else code
             url = get_script_prefix() + "/".join(filter(None, [language_prefix, rest.lstrip("/")]))
@@ -58,6 +61,16 @@ def language_links(request, page=None):
             }
         )
     return links
+
+
+def translation_urls(request, page):
+    """{language: page_url(…)} of this request's page, from the shared cache."""
+    if not hasattr(page, "get_translation_or_none"):
+        return {}
+    return remembered(
+        ("translations", page.pk, request.get_host(), request.path, get_script_prefix()),
+        lambda: {code: page_url(request, page, code) for code, _name in settings.LANGUAGES},
+    )
 
 
 def page_url(request, page, language):

@@ -1,0 +1,31 @@
+"""Addresses of published pages that every page shows in its frame (the language switch,
+the footer's legal pages), kept in the shared cache until the page tree changes.
+
+Worked out on each request they asked the page tree a dozen times, a third of a map
+page's time in Django. A page published, unpublished, moved, renamed, restricted or
+deleted, or a site changed, replaces the version their keys carry (wired in apps.py).
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from wagtail.models import Page
+
+from profiles_module.common.versions import CacheVersion
+
+PUBLISHED_PAGES = CacheVersion("profiles_module:pages:version")
+# Only a change missed by the signals (a raw SQL update) waits this long.
+CACHE_SECONDS = 60 * 60
+
+
+def remembered(parts, compute):
+    """compute(), kept under these key parts until the page tree changes."""
+    name = repr((PUBLISHED_PAGES.current(), *parts)).encode()
+    key = "profiles_module:pages:" + hashlib.sha256(name).hexdigest()
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+
+def page_saved(sender, instance, **kwargs):
+    """post_save of any model: a page saved while live may have a new title or address."""
+    if isinstance(instance, Page) and instance.live:
+        PUBLISHED_PAGES.forget()
