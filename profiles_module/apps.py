@@ -29,6 +29,7 @@ class ProfilesModuleConfig(AppConfig):
         from profiles_module import checks  # noqa: F401  (registers the system checks)
         from profiles_module.alerts.matching import owner_alerts_data
         from profiles_module.common.page_links import PUBLISHED_PAGES, page_saved
+        from profiles_module.common.versions import SEARCHED_FICHES
         from profiles_module.contact.history import history_data
         from profiles_module.contact.retention import forget_household
         from profiles_module.models import Profile, ProfileOption, Sector
@@ -39,7 +40,6 @@ class ProfilesModuleConfig(AppConfig):
             notify_moderation_result,
             scrub_profile_traces,
         )
-        from profiles_module.search.filters import SEARCHED_FICHES
         from profiles_module.search.rendered import forget_rendered_html
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")

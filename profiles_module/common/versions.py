@@ -32,3 +32,10 @@ class CacheVersion:
         """A signal handler: a new version now, and again once the change is committed."""
         self.replace()
         transaction.on_commit(self.replace)
+
+
+# Replaced whenever a fiche, its sectors or its options change (see apps.py and the
+# lifecycle's direct updates): what was computed from the fiches and cached under a
+# search's key (facet counts, map cells, number of results) is then computed again,
+# rather than showing a fiche in the list but not in the counts.
+SEARCHED_FICHES = CacheVersion("profiles_module:search:version")

@@ -18,6 +18,7 @@ from wagtail.admin.models import EditingSession
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision, WorkflowState
 
 from profiles_module.common.sites import default_site
+from profiles_module.common.versions import SEARCHED_FICHES
 from profiles_module.models import (
     AbuseReport,
     LifecycleSettings,
@@ -127,6 +128,7 @@ def confirm_email(profile, now=None):
         awaiting_confirmation=False, email_confirmed_at=now, last_confirmed_at=now
     )
     profile.refresh_from_db()
+    SEARCHED_FICHES.forget()  # "confirmed within N months" counts it now
     ProfileEvent.record(profile, Event.CONFIRMED, now=now)
     go_public(profile, now=now)
     return profile
@@ -176,6 +178,7 @@ def mark_still_looking(profile, now=None, kind=Event.STILL_LOOKING):
         last_confirmed_at=now, reminders_sent=0, erasure_warned_at=None, hidden_reason=""
     )
     profile.refresh_from_db()
+    SEARCHED_FICHES.forget()  # "confirmed within N months" counts it now
     if kind:
         ProfileEvent.record(profile, kind, now=now)
     if was_hidden and not profile.live:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from profiles_module.common.versions import CacheVersion
+from profiles_module.common.versions import SEARCHED_FICHES
 from profiles_module.geography.lookup import search_communes
 from profiles_module.models import (
     Commune,
@@ -185,12 +185,6 @@ def yes_no(label, **kwargs):
     return django_filters.ChoiceFilter(
         label=label, choices=YES_NO, empty_label=ANY, widget=FilterSelect, **kwargs
     )
-
-
-# Replaced whenever a fiche, its sectors or its options change (see apps.py): what was
-# computed from the fiches and cached under a search's key (facet counts, map cells) is
-# then computed again, rather than showing a fiche in the list but not in the counts.
-SEARCHED_FICHES = CacheVersion("profiles_module:search:version")
 
 
 class ProfileFilterSet(django_filters.FilterSet):

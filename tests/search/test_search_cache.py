@@ -2,11 +2,15 @@
 of results) follows the fiches at once: a visitor never sees a fiche in the list but not in the
 counts, nor a withdrawn fiche still counted."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from profiles_module.models import ProfileOption
+from profiles_module.models import Profile, ProfileOption
+from profiles_module.publication.lifecycle import mark_still_looking
 from profiles_module.search.facets import facet_counts
 from profiles_module.search.filters import ProfileFilterSet
 from tests.factories import make_profile
@@ -67,3 +71,12 @@ def test_the_number_of_results_is_counted_once_per_search_and_follows_the_fiches
     assert client.get(API, {"tenure": "rental"}).json()["count"] == 2
     assert client.get("/trouver/", {"tenure": "rental"}).context["result_count"] == 2
     assert client.get(API, {"tenure": "cooperative"}).json()["count"] == 0
+
+
+def test_a_fiche_confirmed_again_counts_as_recently_confirmed_at_once():
+    fiche = make_profile()
+    long_ago = timezone.now() - timedelta(days=400)
+    Profile.objects.filter(pk=fiche.pk).update(created_at=long_ago, last_confirmed_at=long_ago)
+    assert counts()["confirmed"]["6"] == 0
+    mark_still_looking(fiche)
+    assert counts()["confirmed"]["6"] == 1
