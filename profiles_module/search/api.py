@@ -25,6 +25,7 @@ from profiles_module.models import MapPage, Profile, ProfileOption
 from profiles_module.models.profiles import PUBLIC_FIELDS, choice_labels
 from profiles_module.partners.embed import territory_for
 from profiles_module.search.cards import CARD_FIELDS, cards, public_sectors
+from profiles_module.search.facets import search_counts
 from profiles_module.search.filters import ProfileFilterSet
 from profiles_module.search.query import map_features, parse_bbox, public_point
 
@@ -84,7 +85,7 @@ def paginate(request, filterset):
         request, "page_size", app_settings.API_PAGE_SIZE, app_settings.API_MAX_PAGE_SIZE
     )
     paginator = Paginator(with_api_relations(filterset.qs), size)
-    paginator.count = filterset.result_count()  # A cached property: not counted again.
+    paginator.count = search_counts(filterset)[0]  # A cached property: not counted again.
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:

@@ -12,8 +12,9 @@ counted columns (models/facets.py, migration 0022), kept in the shared cache and
 process until a fiche changes (SEARCHED_FICHES) or ten minutes pass. A search's counts are
 then a few hundred ANDs and bit counts: a millisecond or two at 100,000 fiches, where a
 query counting them scanned every fiche of the search (150 ms). The fiches the other
-criteria leave (place, words, the page's territory and kinds) are read as ids when the
-search has any. Each search's counts are kept in the shared cache too.
+criteria leave (place, words) are read as ids when the search has any. The number of
+results is the same sets' AND, counted in passing. Each search's counts are kept in the
+shared cache too.
 """
 
 import time
@@ -76,18 +77,29 @@ OTHER_COLUMNS = (
 READ = ("pk", *COLUMNS.values(), *FACET_COLUMNS.values(), *OTHER_COLUMNS)
 
 
+def search_counts(filterset):
+    """(number of results, {criterion: {choice value: count}}) of the search, for the
+    criteria it offers; kept in the shared cache under the search's key."""
+    key = "profiles_module:counts:" + filterset.search_key()
+    found = cache.get(key)
+    if found is None:
+        found = counted(filterset)
+        cache.set(key, found, SEARCH_CACHE_SECONDS)
+    return found
+
+
 def facet_counts(filterset):
     """{criterion: {choice value: count}} for the checkbox criteria the search offers."""
-    key = "profiles_module:facets:" + filterset.search_key()
-    counts = cache.get(key)
-    if counts is None:
-        counts = count_choices(filterset)
-        cache.set(key, counts, SEARCH_CACHE_SECONDS)
-    return counts
+    return search_counts(filterset)[1]
 
 
 def count_choices(filterset):
-    """{criterion: {choice: count}} of the criteria the search offers (see above)."""
+    """The counts, not cached."""
+    return counted(filterset)[1]
+
+
+def counted(filterset):
+    """(number of results, {criterion: {choice: count}}), computed (see above)."""
     cleaned = getattr(filterset.form, "cleaned_data", {})
     sets = choice_sets()
     fiches = filterset.queryset.all()
@@ -113,7 +125,10 @@ def count_choices(filterset):
             base &= union(sets.members.get(("departement", code), 0) for code in codes)
         if filterset.kinds:
             base &= union(sets.members.get(("kind", kind), 0) for kind in filterset.kinds)
-    found = {}
+    results = base
+    for meeting in used.values():
+        results &= meeting
+    counts = {}
     for name in filterset.filters:
         if name not in COUNTED:
             continue
@@ -121,11 +136,11 @@ def count_choices(filterset):
         for other, meeting in used.items():
             if other != name:
                 others &= meeting
-        found[name] = {
+        counts[name] = {
             choice: (others & sets.of(filterset, name, choice)).bit_count()
             for choice in choices(filterset, name)
         }
-    return found
+    return results.bit_count(), counts
 
 
 def choices(filterset, name):

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -38,7 +37,7 @@ from profiles_module.models.profiles import (
     Tenure,
 )
 from profiles_module.models.territory import Territory, in_places
-from profiles_module.search.query import SEARCH_CACHE_SECONDS, near, text_search_ids
+from profiles_module.search.query import near, text_search_ids
 from profiles_module.search.widgets import (
     CommuneSearchWidget,
     FilterCheckboxes,
@@ -356,13 +355,6 @@ class ProfileFilterSet(django_filters.FilterSet):
             self.querystring(),
         )
         return hashlib.sha256(repr(search).encode()).hexdigest()
-
-    def result_count(self):
-        """How many fiches the search finds, from the shared cache: the same search's
-        pages, and its page and API answers, count them once."""
-        return cache.get_or_set(
-            "profiles_module:count:" + self.search_key(), self.qs.count, SEARCH_CACHE_SECONDS
-        )
 
     def active_filters(self):
         """Names of the filters with a valid value (sort and km excluded)."""

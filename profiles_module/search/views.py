@@ -11,7 +11,7 @@ from profiles_module.models import Project
 from profiles_module.models.profiles import ProfileKind
 from profiles_module.partners.embed import partner_of
 from profiles_module.search.cards import CARD_FIELDS, cards
-from profiles_module.search.facets import facet_counts
+from profiles_module.search.facets import search_counts
 from profiles_module.search.filters import DEFAULT_KM, ProfileFilterSet
 from profiles_module.search.map_areas import map_areas
 from profiles_module.search.query import POINTS_MIN_ZOOM
@@ -67,7 +67,8 @@ def search_context(request, page):
         *(["distance_km"] if "distance_km" in queryset.query.annotations else []),
     ]
     paginator = Paginator(queryset.values(*fields), app_settings.SEARCH_PAGE_SIZE)
-    paginator.count = filterset.result_count()  # A cached property: not counted again.
+    result_count, counts = search_counts(filterset)
+    paginator.count = result_count  # A cached property: not counted again.
     page_number = request.GET.get("page")
     results = paginator.get_page(page_number)
     page_error = bool(page_number) and str(results.number) != page_number
@@ -85,8 +86,8 @@ def search_context(request, page):
     if bounds is None and not page.location and areas:
         bounds = areas[0][1]
     form = filterset.form
-    for name, counts in facet_counts(filterset).items():
-        form.fields[name].widget.counts = counts
+    for name, by_choice in counts.items():
+        form.fields[name].widget.counts = by_choice
     main = [name for name in MAIN_FILTERS if name in form.fields]
     more = [name for name in form.fields if name not in main and name != "sort"]
     error_messages = [

@@ -22,7 +22,8 @@ from profiles_module.models.profiles import (
     Setting,
     Tenure,
 )
-from profiles_module.search.facets import COUNTED, facet_counts
+from profiles_module.models.territory import Territory
+from profiles_module.search.facets import COUNTED, facet_counts, search_counts
 from profiles_module.search.filters import ProfileFilterSet
 from tests.factories import make_profile
 
@@ -126,7 +127,8 @@ SEARCHES = [
 @pytest.mark.parametrize("data", SEARCHES, ids=lambda data: "&".join(data) or "nothing")
 def test_each_choice_counts_what_the_search_would_find_with_it(fiches, data):
     filterset = search(data)
-    counts = facet_counts(filterset)
+    results, counts = search_counts(filterset)
+    assert results == filterset.qs.count()
     assert set(counts) == set(COUNTED)
     checked = 0
     for name, by_choice in counts.items():
@@ -194,3 +196,30 @@ def test_the_selects_say_how_many_each_choice_would_find(client, fiches, map_pag
     assert '<option value="" selected>indifférent</option>' in html  # no count for "any"
     outside = counts["region"]["11"]
     assert re.search(rf'<option value="11">Île-de-France – {outside} fiches?</option>', html)
+
+
+@pytest.mark.parametrize(
+    ("regions", "departements", "kinds"),
+    [(["84"], [], None), ([], ["75", "42"], None), (["84"], ["75"], ["household", "group"])],
+)
+def test_a_page_on_a_territory_and_kinds_counts_only_its_fiches(
+    fiches, regions, departements, kinds
+):
+    territory = Territory(
+        tuple(Region.objects.filter(code__in=regions).values_list("pk", flat=True)),
+        tuple(Departement.objects.filter(code__in=departements).values_list("pk", flat=True)),
+    )
+    for data in [{}, {"tenure": ["cooperative"], "setting": ["rural"]}]:
+        query = QueryDict(mutable=True)
+        for name, values in data.items():
+            query.setlist(name, values)
+        filterset = ProfileFilterSet(query, territory=territory, kinds=kinds)
+        results, counts = search_counts(filterset)
+        assert 0 < results == filterset.qs.count() < 60
+        for name, by_choice in counts.items():
+            for choice in by_choice:
+                query = QueryDict(mutable=True)
+                for other, values in {**data, name: [choice]}.items():
+                    query.setlist(other, values)
+                alone = ProfileFilterSet(query, territory=territory, kinds=kinds)
+                assert by_choice[choice] == alone.qs.count(), (name, choice)
