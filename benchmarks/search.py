@@ -114,14 +114,11 @@ def pages_with_facets_uncached(client, page_url, repeat):
 
     from django.core.cache.backends.dummy import DummyCache
 
-    from profiles_module.search import facets, filters
+    from profiles_module.search import facets
 
     print(f"{'page, facet counts uncached':38} {'p50':>8} {'p95':>8} {'SQL p50':>8}")
-    # The number of results is not cached either: a search nobody made in ten minutes.
-    with (
-        mock.patch.object(facets, "cache", DummyCache("facets", {})),
-        mock.patch.object(filters, "cache", DummyCache("filters", {})),
-    ):
+    # The number of results comes with the counts: not cached either.
+    with mock.patch.object(facets, "cache", DummyCache("facets", {})):
         for label, template in SCENARIOS:
             if label.startswith("page"):
                 page_costs(client, label, template.format(page=page_url), repeat)

@@ -22,6 +22,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
@@ -193,9 +194,13 @@ class ChoiceSets:
                 | Q(last_confirmed_at__isnull=True, created_at__gte=since),
                 output_field=BooleanField(),
             )
-        rows = (
+        queryset = (
             Profile.objects.public().order_by().annotate(**confirmed).values_list(*READ, *confirmed)
         )
+        # Raw rows: Django's conversion of each row's age bands took a third of the time.
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(*queryset.query.sql_with_params())
+            rows = cursor.fetchall()
         thresholds = [str(number) for number, _label in CHILDREN_CHOICES]
         columns = [(name, READ.index(column)) for name, column in COLUMNS.items()]
         facet_columns = [(name, READ.index(column)) for name, column in FACET_COLUMNS.items()]
@@ -211,8 +216,9 @@ class ChoiceSets:
             for name, i in facet_columns:
                 for code in row[i].split():
                     members[name, code].append(pk)
-            for code in row[age] or ():
-                members["age", code].append(pk)
+            for code in (row[age] or "").split(","):  # ChoiceListField: "a,b"
+                if code:
+                    members["age", code].append(pk)
             if row[public]:
                 members["financing", row[band]].append(pk)
                 if row[eligible] is not None:
