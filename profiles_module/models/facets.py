@@ -3,7 +3,7 @@ that the search counts its choices in one pass over the fiches (search/facets.py
 rather than one join per list of places or options.
 
 Each column holds codes (départements, régions) or option ids between spaces,
-" 38 69 ": `LIKE '% 69 %'` finds one whole code, and PostgreSQL splits them into rows.
+" 38 69 ", which the search splits into its sets of fiches per code.
 Written by ``refresh_facets`` whenever a fiche's sectors or options, or the geography of
 its sectors, change (Profile.save, the Sector and ProfileOption signals, seed_demo,
 load_geography).
@@ -30,11 +30,6 @@ CHUNK = 1000
 def joined(codes):
     """' 38 69 ': every code between spaces (an empty column for none)."""
     return f" {' '.join(sorted(codes))} " if codes else ""
-
-
-def token(code):
-    """What a column holds for one code or option id: ``contains=token(code)``."""
-    return f" {code} "
 
 
 def facets_of(profile_model, sector_model, profile_ids):

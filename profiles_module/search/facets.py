@@ -82,11 +82,7 @@ def search_counts(filterset):
     """(number of results, {criterion: {choice value: count}}) of the search, for the
     criteria it offers; kept in the shared cache under the search's key."""
     key = "profiles_module:counts:" + filterset.search_key()
-    found = cache.get(key)
-    if found is None:
-        found = counted(filterset)
-        cache.set(key, found, SEARCH_CACHE_SECONDS)
-    return found
+    return cache.get_or_set(key, lambda: counted(filterset), SEARCH_CACHE_SECONDS)
 
 
 def facet_counts(filterset):
@@ -243,10 +239,7 @@ def choice_sets():
     sets = _read.get(version)
     if sets is None or time.time() - sets.read_at > SEARCH_CACHE_SECONDS:
         key = "profiles_module:facet-sets:" + version
-        sets = cache.get(key)
-        if sets is None:
-            sets = ChoiceSets.read()
-            cache.set(key, sets, SEARCH_CACHE_SECONDS)
+        sets = cache.get_or_set(key, ChoiceSets.read, SEARCH_CACHE_SECONDS)
         _read.clear()
         _read[version] = sets
     return sets
