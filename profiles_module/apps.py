@@ -29,10 +29,10 @@ class ProfilesModuleConfig(AppConfig):
         from profiles_module import checks  # noqa: F401  (registers the system checks)
         from profiles_module.alerts.matching import owner_alerts_data
         from profiles_module.common.page_links import PUBLISHED_PAGES, page_saved
-        from profiles_module.common.versions import SEARCHED_FICHES
+        from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES
         from profiles_module.contact.history import history_data
         from profiles_module.contact.retention import forget_household
-        from profiles_module.models import Profile, ProfileOption, Sector
+        from profiles_module.models import Departement, Profile, ProfileOption, Region, Sector
         from profiles_module.models.profiles import option_deleted, option_deleting, sector_changed
         from profiles_module.partners import signals as partner_signals
         from profiles_module.publication import views as publication_views
@@ -79,6 +79,14 @@ class ProfilesModuleConfig(AppConfig):
                 sender=getattr(Profile, field).through,
                 dispatch_uid=f"fv_search_{field}",
             )
+        # The search form's lists of places and options follow them.
+        for signal, change in ((post_save, "saved"), (post_delete, "deleted")):
+            for model in (Region, Departement, ProfileOption):
+                signal.connect(
+                    CHOICE_LISTS.forget,
+                    sender=model,
+                    dispatch_uid=f"fv_choices_{model.__name__}_{change}",
+                )
         # The frame's links to pages (language switch, legal pages) follow the page tree.
         for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
             signal.connect(PUBLISHED_PAGES.forget, dispatch_uid=f"fv_pages_{id(signal)}")

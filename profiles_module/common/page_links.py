@@ -6,9 +6,6 @@ page's time in Django. A page published, unpublished, moved, renamed, restricted
 deleted, or a site changed, replaces the version their keys carry (wired in apps.py).
 """
 
-import hashlib
-
-from django.core.cache import cache
 from wagtail.models import Page
 
 from profiles_module.common.versions import CacheVersion
@@ -20,9 +17,7 @@ CACHE_SECONDS = 60 * 60
 
 def remembered(parts, compute):
     """compute(), kept under these key parts until the page tree changes."""
-    name = repr((PUBLISHED_PAGES.current(), *parts)).encode()
-    key = "profiles_module:pages:" + hashlib.sha256(name).hexdigest()
-    return cache.get_or_set(key, compute, CACHE_SECONDS)
+    return PUBLISHED_PAGES.remembered(parts, compute, CACHE_SECONDS)
 
 
 def page_saved(sender, instance, **kwargs):

@@ -8,6 +8,7 @@ reads, is never seen (deleting one key instead once left old partners in place f
 hour).
 """
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
@@ -33,9 +34,20 @@ class CacheVersion:
         self.replace()
         transaction.on_commit(self.replace)
 
+    def remembered(self, parts, compute, seconds):
+        """compute(), kept in the shared cache under these key parts until the version is
+        replaced (or `seconds` pass: only a change the signals miss waits that long)."""
+        name = repr((self.current(), *parts)).encode()
+        key = f"{self.key}:{hashlib.sha256(name).hexdigest()}"
+        return cache.get_or_set(key, compute, seconds)
+
 
 # Replaced whenever a fiche, its sectors or its options change (see apps.py and the
 # lifecycle's direct updates): what was computed from the fiches and cached under a
 # search's key (facet counts, map cells, number of results) is then computed again,
 # rather than showing a fiche in the list but not in the counts.
 SEARCHED_FICHES = CacheVersion("profiles_module:search:version")
+
+# Replaced whenever a région, a département or an option of the fiches changes (apps.py,
+# and load_geography's bulk writes): the search form's lists of choices are read again.
+CHOICE_LISTS = CacheVersion("profiles_module:choice-lists:version")

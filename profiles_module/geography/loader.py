@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from profiles_module.common.versions import CHOICE_LISTS
 from profiles_module.models.geography import Commune, Departement, Region, normalize_place_name
 from profiles_module.models.profiles import Profile, Sector
 
@@ -94,4 +95,7 @@ def load_geography():
         Sector.objects.refresh_territories()
         # And the départements and régions the fiches count in, for the search's counts.
         Profile.objects.refresh_facets()
+    if report["régions"] != (0, 0) or report["départements"] != (0, 0):
+        # Bulk writes send no signal: the search form's lists of places are read again.
+        CHOICE_LISTS.forget()
     return report

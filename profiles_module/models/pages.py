@@ -15,6 +15,7 @@ from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from profiles_module.common.fields import ChoiceListField
 from profiles_module.common.leaflet import LocalLeafletPanel
+from profiles_module.common.page_links import remembered
 from profiles_module.common.replica import replica_reads
 
 from .geography import Departement, Region
@@ -121,6 +122,11 @@ class MapPage(Page):
     def get_territory(self):
         """The Territory this page is limited to (everything when nothing is chosen)."""
         return Territory.of_page(self)
+
+    def live_territory(self):
+        """get_territory() of the published page, read on every search: from the shared
+        cache until the page tree changes (not for a preview, which holds its draft's)."""
+        return remembered(("territory", self.pk), self.get_territory)
 
     def offered_filters(self):
         return list(self.filters) or list(SearchFilter.values)

@@ -23,8 +23,8 @@ class Territory:
     @classmethod
     def of_page(cls, page):
         return cls(
-            tuple(page.regions.values_list("pk", flat=True)),
-            tuple(page.departements.values_list("pk", flat=True)),
+            tuple(page.regions.values_list("id", flat=True)),
+            tuple(page.departements.values_list("id", flat=True)),
         )
 
     @property

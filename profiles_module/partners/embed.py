@@ -22,9 +22,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
 from django.utils import translation
 from django.utils.csp import CSP, build_policy
-from wagtail.models import Site
 
-from profiles_module.common.sites import default_site
+from profiles_module.common.sites import default_site, request_site
 from profiles_module.conf import app_settings
 from profiles_module.models import Partner
 from profiles_module.models.territory import Territory
@@ -49,7 +48,7 @@ def partner_of(request):
     if request is None:
         return None
     if not hasattr(request, "_profiles_partner"):
-        site = Site.find_for_request(request)
+        site = request_site(request)
         request._profiles_partner = Partner.of_site(site.pk) if site else None
     return request._profiles_partner
 

@@ -18,6 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 
+from profiles_module.common.page_links import remembered
 from profiles_module.common.replica import replica_reads
 from profiles_module.common.validators import whole_number
 from profiles_module.conf import app_settings
@@ -45,7 +46,12 @@ def get_map_page(request):
     if not value:
         return None
     page_id = whole_number(value)
-    page = MapPage.objects.live().filter(pk=page_id).first() if page_id else None
+    # Named by every request of a map page's markers: from the shared cache.
+    page = (
+        remembered(("map page", page_id), MapPage.objects.live().filter(pk=page_id).first)
+        if page_id
+        else None
+    )
     if page is None:
         raise BadRequest({"page_id": [_("No published map page has this id.")]})
     return page
@@ -56,7 +62,7 @@ def searched(request):
     page = get_map_page(request)
     filterset = ProfileFilterSet(
         request.GET,
-        territory=territory_for(request, page.get_territory() if page else None),
+        territory=territory_for(request, page.live_territory() if page else None),
         kinds=list(page.profile_kinds) or None if page else None,
     )
     if not filterset.is_valid():

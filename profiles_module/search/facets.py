@@ -33,6 +33,7 @@ from profiles_module.search.filters import (
     CHILDREN_CHOICES,
     CONFIRMED_CHOICES,
     ProfileFilterSet,
+    place_choices,
 )
 from profiles_module.search.query import SEARCH_CACHE_SECONDS
 
@@ -118,8 +119,8 @@ def counted(filterset):
         # The page's territory and kinds, as the sets of the same filters find them.
         base = sets.live
         if not filterset.territory.everywhere:
-            codes = filterset.territory.departements_queryset().values_list("code", flat=True)
-            base &= union(sets.members.get(("departement", code), 0) for code in codes)
+            departements, _regions = place_choices(filterset.territory)
+            base &= union(sets.members.get(("departement", code), 0) for code, _ in departements)
         if filterset.kinds:
             base &= union(sets.members.get(("kind", kind), 0) for kind in filterset.kinds)
     results = base

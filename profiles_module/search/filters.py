@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from profiles_module.common.versions import SEARCHED_FICHES
+from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES
 from profiles_module.geography.lookup import search_communes
 from profiles_module.models import (
     Commune,
@@ -186,6 +186,37 @@ def yes_no(label, **kwargs):
     )
 
 
+# Lists of choices change only with load_geography or an edited option, which replace
+# CHOICE_LISTS; this is for a change the signals would miss.
+CHOICE_LIST_SECONDS = 60 * 60
+
+
+def place_choices(territory):
+    """([(code, label)] of the territory's départements, [(code, name)] of its régions),
+    read on every search: from the shared cache. Rows, not model instances: a hundred
+    départements."""
+
+    def read():
+        departements = territory.departements_queryset().values_list("code", "name")
+        return (
+            [(code, Departement.format_label(name, code)) for code, name in departements],
+            list(territory.regions_queryset().values_list("code", "name")),
+        )
+
+    return CHOICE_LISTS.remembered(("places", territory), read, CHOICE_LIST_SECONDS)
+
+
+def option_rows():
+    """(id, category, slug, label, label_en) of every option, in their order."""
+    return CHOICE_LISTS.remembered(
+        ("options",),
+        lambda: list(
+            ProfileOption.objects.values_list("pk", "category", "slug", "label", "label_en")
+        ),
+        CHOICE_LIST_SECONDS,
+    )
+
+
 class ProfileFilterSet(django_filters.FilterSet):
     """The public search, shared by the map page, the list and the API.
 
@@ -289,39 +320,32 @@ class ProfileFilterSet(django_filters.FilterSet):
         return form_class
 
     def _set_choices(self, kinds):
-        """Choices read from the database, once per request, limited to the territory.
-
-        Read as rows, not model instances: a hundred départements on every search.
-        """
+        """Choices of the places and options, limited to the territory (place_choices,
+        option_rows: from the shared cache)."""
         filters = self.filters
         # {criterion: {slug: id}} of the options offered, for the filters and the counts.
         self.option_ids = {}
         if kinds and "kind" in filters:
             filters["kind"].extra["choices"] = [c for c in ProfileKind.choices if c[0] in kinds]
-        if "departement" in filters:
-            filters["departement"].extra["choices"] = [
-                (code, Departement.format_label(name, code))
-                for code, name in self.territory.departements_queryset().values_list("code", "name")
-            ]
-        if "region" in filters:
-            filters["region"].extra["choices"] = list(
-                self.territory.regions_queryset().values_list("code", "name")
-            )
-        wanted = [name for name in self.OPTION_FILTERS if name in filters]
+        if "departement" in filters or "region" in filters:
+            departements, regions = place_choices(self.territory)
+            if "departement" in filters:
+                filters["departement"].extra["choices"] = departements
+            if "region" in filters:
+                filters["region"].extra["choices"] = regions
+        wanted = {
+            self.OPTION_FILTERS[name][1]: name for name in self.OPTION_FILTERS if name in filters
+        }
         if wanted:
-            options = ProfileOption.objects.filter(
-                category__in=[self.OPTION_FILTERS[name][1] for name in wanted]
-            ).values_list("pk", "category", "slug", "label", "label_en")
-            by_category, ids = {}, {}
-            for pk, category, slug, label, label_en in options:
-                by_category.setdefault(category, []).append(
-                    (slug, ProfileOption.display_label(label, label_en))
-                )
-                ids.setdefault(category, {})[slug] = pk
-            for name in wanted:
-                category = self.OPTION_FILTERS[name][1]
-                filters[name].extra["choices"] = by_category.get(category, [])
-                self.option_ids[name] = ids.get(category, {})
+            for name in wanted.values():
+                filters[name].extra["choices"] = []
+                self.option_ids[name] = {}
+            for pk, category, slug, label, label_en in option_rows():
+                name = wanted.get(category)
+                if name is not None:
+                    label = ProfileOption.display_label(label, label_en)
+                    filters[name].extra["choices"].append((slug, label))
+                    self.option_ids[name][slug] = pk
 
     # The querystring of the active, valid filters: for links (pagination, back links).
     def querystring(self, exclude=("page",)):

@@ -40,11 +40,11 @@ def field_context(bound_field):
     }
 
 
-def page_filterset(data, page, partner=None):
+def page_filterset(data, page, partner=None, preview=False):
     """The filter set of a MapPage for the criteria `data` (a QueryDict): the page's
     territory and kinds, and the partner's territory on its embedded pages or site.
     Saved searches (alerts) go through here too, so they find what the map finds."""
-    territory = page.get_territory()
+    territory = page.get_territory() if preview else page.live_territory()
     if partner is not None:
         territory = territory & partner.get_territory()
     return ProfileFilterSet(
@@ -59,7 +59,8 @@ def search_context(request, page):
     """Template context of a MapPage: the filter form, the count, one page of cards, the map."""
 
     kinds = list(page.profile_kinds)
-    filterset = page_filterset(request.GET, page, partner_of(request))
+    preview = getattr(request, "is_preview", False)
+    filterset = page_filterset(request.GET, page, partner_of(request), preview)
     queryset = filterset.qs
     # Rows, not model instances: building twenty profiles took as long as their query.
     fields = [

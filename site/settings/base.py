@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's Site and page route of each request from the shared cache (five queries).
+    "profiles_module.common.routes.CachedRoutesMiddleware",
 ]
 
 # security.W003 looks for Django's CsrfViewMiddleware by its exact name; MIDDLEWARE holds
