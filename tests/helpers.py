@@ -2,9 +2,13 @@
 scan of every table for leftover personal data, a browser's proof of confirmed senders, a
 message written to a household, and what a browser would post from a form."""
 
+import os
 import re
+import uuid
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
+import pytest
 from django.apps import apps
 from django.db import connection, models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -182,3 +186,28 @@ def postgres_url(name=None):
     database = connection.settings_dict
     server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
     return f"{server}/{name or database['NAME']}"
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@contextmanager
+def redis_key_prefix():
+    """A unique key prefix on the test Redis server, whose keys are deleted afterwards (the
+    server may be shared). Skips the test when Redis is not reachable (fails with CI=true)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        reason = f"Redis is not reachable at {REDIS_URL} ({error})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI=true requires it")
+        pytest.skip(f"{reason}; start Redis or set TEST_REDIS_URL (with CI=true this fails)")
+    prefix = f"fv-test-{uuid.uuid4().hex}"
+    try:
+        yield prefix
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)

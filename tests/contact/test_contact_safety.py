@@ -3,9 +3,7 @@ and overall beside the per-IP and per-recipient ones (one past each limit, on bo
 forms, and shared through Redis), the recipients' block list, abuse reports and their
 admin, the erasure of message texts in the outbox, and a header-injection corpus."""
 
-import os
 import re
-import uuid
 from datetime import timedelta
 from unittest import mock
 
@@ -34,7 +32,7 @@ from profiles_module.models.contact import hash_address
 from profiles_module.publication import lifecycle
 from profiles_module.publication.emails import render_email
 from tests.factories import make_profile
-from tests.helpers import assert_no_trace, prove_senders
+from tests.helpers import REDIS_URL, assert_no_trace, prove_senders, redis_key_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -249,30 +247,14 @@ def test_a_message_refused_by_one_limit_does_not_count_against_the_later_ones(cl
     assert form.post(client, ip="198.51.100.2", sender_address=OTHER_SENDER).status_code == 302
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
 @pytest.fixture
 def two_redis_caches():
     """Two Django Redis caches on the same server, as two processes of the site have:
-    separate clients and connection pools, one store. Keys get a unique prefix and are
-    deleted afterwards (the server may be shared)."""
-    import redis
+    separate clients and connection pools, one store."""
     from django.core.cache.backends.redis import RedisCache
 
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError as error:
-        reason = f"Redis is not reachable at {REDIS_URL} ({error})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI=true requires it")
-        pytest.skip(f"{reason}; start Redis or set TEST_REDIS_URL (with CI=true this fails)")
-    prefix = f"fv-test-{uuid.uuid4().hex}"
-    caches = [RedisCache(REDIS_URL, {"KEY_PREFIX": prefix}) for _ in range(2)]
-    yield caches
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
+    with redis_key_prefix() as prefix:
+        yield [RedisCache(REDIS_URL, {"KEY_PREFIX": prefix}) for _ in range(2)]
 
 
 @override_settings(PROFILES_CONTACT_PER_SENDER_PER_DAY=2, PROFILES_CONTACT_OVERALL_PER_HOUR=3)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from profiles_module.publication.lifecycle import mark_still_looking
 from profiles_module.search.facets import facet_counts
 from profiles_module.search.filters import ProfileFilterSet
 from tests.factories import make_profile
+from tests.helpers import REDIS_URL, redis_key_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,49 @@ def test_a_fiche_confirmed_again_counts_as_recently_confirmed_at_once():
     assert counts()["confirmed"]["6"] == 0
     mark_still_looking(fiche)
     assert counts()["confirmed"]["6"] == 1
+
+
+def test_the_fiches_a_place_or_words_leave_are_read_once_and_follow_the_fiches(client):
+    """Around a commune, or with words, the fiches they leave are read by id once for all
+    the choices ticked with them, and again once a fiche changes."""
+    make_profile(tenure="rental", presentation="Un grand potager partagé.")
+    around = {"commune": "42218", "km": 20}
+    assert client.get(API, {**around, "q": "potager"}).json()["count"] == 1
+    with CaptureQueriesContext(connection) as queries:
+        for tenure in ("rental", "cooperative"):
+            client.get(API, {**around, "q": "potager", "tenure": tenure})
+    # Each search reads its page of fiches (and their relations), not the ids again.
+    assert not [
+        q for q in queries if q["sql"].startswith('SELECT "profiles_module_profile"."id" AS "pk"')
+    ]
+    second = make_profile(
+        tenure="cooperative", presentation="Potager et poules.", email="second@example.org"
+    )
+    found = client.get(API, {**around, "q": "potager", "tenure": "cooperative"}).json()
+    assert [fiche["uid"] for fiche in found["results"]] == [str(second.uid)]
+    assert found["count"] == 1
+    assert client.get(API, {**around, "q": "potager"}).json()["count"] == 2
+    second.unpublish()
+    assert client.get(API, {**around, "q": "potager"}).json()["count"] == 1
+
+
+def test_searches_around_a_commune_and_with_words_through_redis(client, map_page):
+    """Production's cache is Redis, which stores what it is given otherwise than the tests'
+    local memory: the sets of fiches (integers of thousands of digits) go through it."""
+    # Bit 20,000 set: an integer of 6,000 digits, as ids run at 100,000 fiches.
+    make_profile(pk=20_000, tenure="rental", presentation="Un grand potager partagé.")
+    with redis_key_prefix() as prefix:
+        redis = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": prefix,
+            }
+        }
+        with override_settings(CACHES=redis):
+            for _ in range(2):  # computed, then read back from Redis
+                page = client.get("/trouver/", {"commune": "42218", "km": 20, "q": "potager"})
+                assert page.status_code == 200
+                assert page.context["result_count"] == 1
+                found = client.get(API, {"commune": "42218", "q": "potager", "tenure": "rental"})
+                assert found.json()["count"] == 1
