@@ -5,15 +5,19 @@ counts, nor a withdrawn fiche still counted."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from profiles_module.common.versions import SEARCHED_FICHES
 from profiles_module.models import Profile, ProfileOption
 from profiles_module.publication.lifecycle import mark_still_looking
+from profiles_module.search import facets
 from profiles_module.search.facets import facet_counts
 from profiles_module.search.filters import ProfileFilterSet
+from profiles_module.search.query import SEARCH_CACHE_SECONDS
 from tests.factories import make_profile
 from tests.helpers import REDIS_URL, redis_key_prefix
 
@@ -128,3 +132,26 @@ def test_searches_around_a_commune_and_with_words_through_redis(client, map_page
                 assert page.context["result_count"] == 1
                 found = client.get(API, {"commune": "42218", "q": "potager", "tenure": "rental"})
                 assert found.json()["count"] == 1
+
+
+def test_sets_ten_minutes_old_are_read_again_by_one_process_while_the_others_wait(
+    monkeypatch,
+):
+    """Every worker reading the sets again at once, ten minutes after they were read,
+    stalled the site for seconds: one process reads them, the others keep the copy they
+    have for that moment."""
+    make_profile(tenure="rental")
+    first = facets.choice_sets()
+    ten_minutes_later = first.read_at + SEARCH_CACHE_SECONDS + 1
+    monkeypatch.setattr(facets.time, "time", lambda: ten_minutes_later)
+    key = "profiles_module:facet-sets:" + SEARCHED_FICHES.current()
+    cache.add(key + ":reading", True, 60)  # another process is reading them
+    with CaptureQueriesContext(connection) as queries:
+        assert facets.choice_sets().read_at == first.read_at
+    assert not queries.captured_queries
+    cache.delete(key + ":reading")  # it is done, or gone: this one reads them
+    with CaptureQueriesContext(connection) as queries:
+        again = facets.choice_sets()
+    assert again.read_at == ten_minutes_later
+    assert len(queries.captured_queries) == 1
+    assert facets.choice_sets() is again  # and keeps them
