@@ -49,5 +49,6 @@ class CacheVersion:
 SEARCHED_FICHES = CacheVersion("profiles_module:search:version")
 
 # Replaced whenever a région, a département or an option of the fiches changes (apps.py,
-# and load_geography's bulk writes): the search form's lists of choices are read again.
+# and load_geography's bulk writes): the search form's lists of choices and the communes
+# suggested are read again.
 CHOICE_LISTS = CacheVersion("profiles_module:choice-lists:version")

@@ -95,7 +95,8 @@ def load_geography():
         Sector.objects.refresh_territories()
         # And the départements and régions the fiches count in, for the search's counts.
         Profile.objects.refresh_facets()
-    if report["régions"] != (0, 0) or report["départements"] != (0, 0):
-        # Bulk writes send no signal: the search form's lists of places are read again.
+    if any(created or updated for created, updated in report.values()):
+        # Bulk writes send no signal: the lists of places and the communes suggested are
+        # read again.
         CHOICE_LISTS.forget()
     return report

@@ -3,6 +3,8 @@ commune autocomplete finds what people type."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from profiles_module.geography.loader import read_rows
 from profiles_module.models import Commune, Departement, Region
@@ -96,3 +98,21 @@ def test_autocomplete_is_cacheable_and_get_only(client):
 def test_autocomplete_limit_follows_the_setting(client, settings):
     settings.PROFILES_AUTOCOMPLETE_LIMIT = 3
     assert len(autocomplete(client, "saint")) == 3
+
+
+def test_autocomplete_answers_the_same_letters_from_the_cache_until_the_geography_changes(
+    client,
+):
+    first = autocomplete(client, "Saint-Éti")
+    with CaptureQueriesContext(connection) as queries:
+        assert autocomplete(client, "Saint-Éti") == first
+    assert not [q for q in queries if "profiles_module_commune" in q["sql"]]
+    # Renamed behind the signals, then put back by load_geography (bulk writes, no
+    # signal either): the suggestions follow the reference data.
+    Commune.objects.filter(insee_code="42218").update(name="Saint-Étienne-la-Noire")
+    assert autocomplete(client, "Saint-Éti") == first  # the cached answer
+    call_command("load_geography", verbosity=0)
+    Commune.objects.filter(insee_code="42218").update(name="Saint-Étienne-la-Noire")
+    assert autocomplete(client, "Saint-Étie")[0].startswith("Saint-Étienne-la-Noire")
+    call_command("load_geography", verbosity=0)
+    assert autocomplete(client, "Saint-Étie") == first
