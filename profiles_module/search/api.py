@@ -26,7 +26,7 @@ from profiles_module.models import MapPage, Profile, ProfileOption
 from profiles_module.models.profiles import PUBLIC_FIELDS, choice_labels
 from profiles_module.partners.embed import territory_for
 from profiles_module.search.cards import CARD_FIELDS, cards, public_sectors
-from profiles_module.search.facets import search_counts
+from profiles_module.search.facets import found_newest_first, search_counts
 from profiles_module.search.filters import ProfileFilterSet
 from profiles_module.search.query import map_features, parse_bbox, public_point
 
@@ -90,7 +90,8 @@ def paginate(request, filterset):
     size = positive_int(
         request, "page_size", app_settings.API_PAGE_SIZE, app_settings.API_MAX_PAGE_SIZE
     )
-    paginator = Paginator(with_api_relations(filterset.qs), size)
+    found = found_newest_first(filterset, with_api_relations(Profile.objects.public()))
+    paginator = Paginator(with_api_relations(filterset.qs) if found is None else found, size)
     paginator.count = search_counts(filterset)[0]  # A cached property: not counted again.
     try:
         page = paginator.page(request.GET.get("page") or 1)

@@ -7,19 +7,25 @@ results, so the choices of a criterion stay useful once one is ticked.
 
 Counted on sets of fiches rather than in SQL: for every choice of every counted
 criterion, the live fiches that meet it are the bits of a Python integer (bit n stands for
-the fiche whose id is n). They are read in one query from the index of the live fiches'
-counted columns (models/facets.py, migration 0022), kept in the shared cache and in each
-process until a fiche changes (SEARCHED_FICHES) or ten minutes pass. A search's counts are
-then a few hundred ANDs and bit counts: a millisecond or two at 100,000 fiches, where a
-query counting them scanned every fiche of the search (150 ms). The fiches the other
-criteria leave (place, words) are read as ids when the search has any. The number of
-results is the same sets' AND, counted in passing. Each search's counts are kept in the
-shared cache too.
+the n-th oldest live fiche, so the newest are the highest bits). They are read in one
+query from the index of the live fiches' counted columns (models/facets.py, migration
+0022), kept in the shared cache and in each process until a fiche changes
+(SEARCHED_FICHES) or ten minutes pass. A search's counts are then a few hundred ANDs and
+bit counts: a millisecond or two at 100,000 fiches, where a query counting them scanned
+every fiche of the search (150 ms). The fiches the other criteria leave (place, words)
+are read as ids when the search has any. The number of results is the same sets' AND,
+counted in passing. Each search's counts are kept in the shared cache too.
+
+The same AND gives a page of results newest first (found_newest_first): its highest bits
+are the page's fiches, read then by id. Ordering thousands of fiches found around a
+commune or by words in SQL, to keep twenty, was the slowest query left under load.
 """
 
 import time
+from array import array
 from collections import defaultdict
 from datetime import timedelta
+from operator import itemgetter
 
 from django.core.cache import cache
 from django.db import connections
@@ -33,6 +39,7 @@ from profiles_module.search.filters import (
     CHILDREN_CHOICES,
     CONFIRMED_CHOICES,
     ProfileFilterSet,
+    Sort,
     place_choices,
 )
 from profiles_module.search.query import SEARCH_CACHE_SECONDS
@@ -76,7 +83,7 @@ OTHER_COLUMNS = (
     "place_identified",
 )
 # What the sets are read from, in this order: all in the index of live fiches.
-READ = ("pk", *COLUMNS.values(), *FACET_COLUMNS.values(), *OTHER_COLUMNS)
+READ = ("pk", "created_at", *COLUMNS.values(), *FACET_COLUMNS.values(), *OTHER_COLUMNS)
 
 
 def search_counts(filterset):
@@ -98,28 +105,7 @@ def count_choices(filterset):
 
 def counted(filterset):
     """(number of results, {criterion: {choice: count}}), computed (see above)."""
-    cleaned = getattr(filterset.form, "cleaned_data", {})
-    sets = choice_sets()
-    narrowing = {}
-    used = {}
-    for name, value in cleaned.items():
-        if name not in filterset.filters or value in (None, "", []):
-            continue
-        if name in COUNTED:
-            chosen = value if isinstance(value, list) else [value]
-            used[name] = union(sets.of(filterset, name, str(choice)) for choice in chosen)
-        elif filterset.COMPANIONS.get(name, name) is not None:  # The order narrows nothing.
-            narrowing[name] = value
-    if set(narrowing) - set(filterset.COMPANIONS):
-        base = narrowed_fiches(filterset, narrowing)
-    else:
-        # The page's territory and kinds, as the sets of the same filters find them.
-        base = sets.live
-        if not filterset.territory.everywhere:
-            departements, _regions = place_choices(filterset.territory)
-            base &= union(sets.members.get(("departement", code), 0) for code, _ in departements)
-        if filterset.kinds:
-            base &= union(sets.members.get(("kind", kind), 0) for kind in filterset.kinds)
+    sets, base, used = searched_sets(filterset)
     results = base
     for meeting in used.values():
         results &= meeting
@@ -138,7 +124,75 @@ def counted(filterset):
     return results.bit_count(), counts
 
 
-def narrowed_fiches(filterset, narrowing):
+def found_newest_first(filterset, read):
+    """The fiches the search finds, newest first, for a Paginator: a page's ids are taken
+    from the sets and its fiches read by id from `read` (a queryset). None when the
+    search asks for another order, which SQL keeps."""
+    filterset.errors  # noqa: B018  (runs the validation)
+    if (getattr(filterset.form, "cleaned_data", {}).get("sort") or Sort.NEWEST) != Sort.NEWEST:
+        return None
+    sets, found, used = searched_sets(filterset)
+    for meeting in used.values():
+        found &= meeting
+    return FoundFiches(sets, found, read)
+
+
+class FoundFiches:
+    """A search's fiches as a sequence, newest first: its length is counted on the bits,
+    a slice reads only its own fiches."""
+
+    def __init__(self, sets, found, read):
+        self.sets, self.found, self.read = sets, found, read
+
+    def __len__(self):
+        return self.found.bit_count()
+
+    def count(self):
+        return len(self)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("FoundFiches are read by a slice of consecutive fiches.")
+        start, stop, _step = index.indices(len(self))
+        ids = self.sets.newest(self.found, start, stop)
+        # pk__in answers in the database's order: put them back in the search's.
+        fiches = {fiche_id(fiche): fiche for fiche in self.read.filter(pk__in=ids)}
+        return [fiches[pk] for pk in ids if pk in fiches]
+
+
+def fiche_id(fiche):
+    return fiche["id"] if isinstance(fiche, dict) else fiche.pk
+
+
+def searched_sets(filterset):
+    """(the sets, the fiches the page and the criteria not counted leave, {criterion: the
+    fiches meeting its chosen values}) of the search."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    sets = choice_sets()
+    narrowing = {}
+    used = {}
+    for name, value in cleaned.items():
+        if name not in filterset.filters or value in (None, "", []):
+            continue
+        if name in COUNTED:
+            chosen = value if isinstance(value, list) else [value]
+            used[name] = union(sets.of(filterset, name, str(choice)) for choice in chosen)
+        elif filterset.COMPANIONS.get(name, name) is not None:  # The order narrows nothing.
+            narrowing[name] = value
+    if set(narrowing) - set(filterset.COMPANIONS):
+        base = narrowed_fiches(filterset, narrowing, sets)
+    else:
+        # The page's territory and kinds, as the sets of the same filters find them.
+        base = sets.live
+        if not filterset.territory.everywhere:
+            departements, _regions = place_choices(filterset.territory)
+            base &= union(sets.members.get(("departement", code), 0) for code, _ in departements)
+        if filterset.kinds:
+            base &= union(sets.members.get(("kind", kind), 0) for kind in filterset.kinds)
+    return sets, base, used
+
+
+def narrowed_fiches(filterset, narrowing, sets):
     """The fiches of the page that the criteria not counted (place, words) leave, read by
     id: kept in the shared cache until a fiche changes, as the same place or words come
     back with other choices ticked (a search around Lyon for words about gardens read
@@ -150,11 +204,12 @@ def narrowed_fiches(filterset, narrowing):
             fiches = filterset.filters[name].filter(fiches, value)
         # In a tuple: Django's Redis cache writes a bare int as its decimal digits, which
         # Python refuses past 4,300 (an int of 100,000 bits has 30,000).
-        return (bits(fiches.order_by().values_list("pk", flat=True)),)
+        return (sets.bits_of(fiches.order_by().values_list("pk", flat=True)),)
 
     criteria = sorted((name, getattr(value, "pk", value)) for name, value in narrowing.items())
+    # Numbered as these sets number the fiches: kept with the read they belong to.
     (found,) = SEARCHED_FICHES.remembered(
-        ("narrowed fiches", filterset.territory, filterset.kinds, criteria),
+        ("narrowed fiches", sets.read_at, filterset.territory, filterset.kinds, criteria),
         read,
         SEARCH_CACHE_SECONDS,
     )
@@ -172,22 +227,58 @@ def union(parts):
     return result
 
 
-def bits(ids):
-    """The integer whose bits n are set for each id n."""
-    ids = list(ids)
-    array = bytearray(max(ids, default=0) // 8 + 1)
-    for pk in ids:
-        array[pk >> 3] |= 1 << (pk & 7)
+def bits(numbers):
+    """The integer whose bits n are set for each number n."""
+    numbers = list(numbers)
+    array = bytearray(max(numbers, default=0) // 8 + 1)
+    for n in numbers:
+        array[n >> 3] |= 1 << (n & 7)
     return int.from_bytes(array, "little")
 
 
 class ChoiceSets:
-    """The live fiches meeting each choice of each counted criterion, as bits."""
+    """The live fiches meeting each choice of each counted criterion, as bits: bit n is
+    the fiche `ids[n]`, the n-th oldest (by creation, then id)."""
 
-    def __init__(self, members, live):
+    def __init__(self, members, live, ids):
         self.members = members  # {(criterion, choice): bits}
         self.live = live
+        self.ids = ids
         self.read_at = time.time()
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_numbers", None)  # Made again from ids where needed.
+        return state
+
+    def bits_of(self, ids):
+        """The set of these fiches (those the sets hold)."""
+        numbers = self.__dict__.get("_numbers")
+        if numbers is None:
+            numbers = self._numbers = {pk: n for n, pk in enumerate(self.ids)}
+        return bits(numbers[pk] for pk in ids if pk in numbers)
+
+    def newest(self, found, start, stop):
+        """Ids of the fiches of `found` from its start-th to its stop-th newest."""
+        if start:
+            # The start-th newest is the highest bit with `start` set bits from it up;
+            # found by halving, then it and all above are dropped.
+            low, high = 0, found.bit_length()
+            while low < high:
+                middle = (low + high + 1) // 2
+                if (found >> middle).bit_count() >= start:
+                    low = middle
+                else:
+                    high = middle - 1
+            found &= (1 << low) - 1
+        ids = []
+        for _ in range(stop - start):
+            if not found:
+                break
+            n = found.bit_length() - 1
+            found ^= 1 << n
+            ids.append(self.ids[n])
+        return ids
 
     def of(self, filterset, name, choice):
         """The fiches meeting this choice (none for an option the search does not offer:
@@ -218,6 +309,8 @@ class ChoiceSets:
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(*queryset.query.sql_with_params())
             rows = cursor.fetchall()
+        rows.sort(key=itemgetter(READ.index("created_at"), 0))  # Numbered oldest first.
+        ids = array("q", (row[0] for row in rows))
         thresholds = [str(number) for number, _label in CHILDREN_CHOICES]
         columns = [(name, READ.index(column)) for name, column in COLUMNS.items()]
         facet_columns = [(name, READ.index(column)) for name, column in FACET_COLUMNS.items()]
@@ -225,29 +318,28 @@ class ChoiceSets:
         months = [(str(m), len(READ) + i) for i, (m, _label) in enumerate(CONFIRMED_CHOICES)]
         members = defaultdict(list)
         live = []
-        for row in rows:
-            pk = row[0]
-            live.append(pk)
+        for n, row in enumerate(rows):
+            live.append(n)
             for name, i in columns:
-                members[name, row[i]].append(pk)
+                members[name, row[i]].append(n)
             for name, i in facet_columns:
                 for code in row[i].split():
-                    members[name, code].append(pk)
+                    members[name, code].append(n)
             for code in (row[age] or "").split(","):  # ChoiceListField: "a,b"
                 if code:
-                    members["age", code].append(pk)
+                    members["age", code].append(n)
             if row[public]:
-                members["financing", row[band]].append(pk)
+                members["financing", row[band]].append(n)
                 if row[eligible] is not None:
-                    members["social_housing", "yes" if row[eligible] else "no"].append(pk)
+                    members["social_housing", "yes" if row[eligible] else "no"].append(n)
             for threshold in thresholds:
                 if row[children] >= int(threshold):
-                    members["children", threshold].append(pk)
-            members["place", "yes" if row[place] else "no"].append(pk)
+                    members["children", threshold].append(n)
+            members["place", "yes" if row[place] else "no"].append(n)
             for choice, i in months:
                 if row[i]:
-                    members["confirmed", choice].append(pk)
-        return cls({key: bits(ids) for key, ids in members.items()}, bits(live))
+                    members["confirmed", choice].append(n)
+        return cls({key: bits(numbers) for key, numbers in members.items()}, bits(live), ids)
 
 
 _read = {}  # This process's copy: {version: ChoiceSets}

@@ -63,9 +63,17 @@ def near(queryset, commune, km):
     # Sectors that are the commune's département or région contain it.
     departement = Sector.objects.filter(departement_id=commune.departement_id)
     region = Sector.objects.filter(region_id=commune.departement.region_id)
-    return queryset.annotate(distance_km=distance).filter(
+    return with_distance(queryset, commune).filter(
         pk__in=union_of_profile_ids([by_point, around, departement, region])
     )
+
+
+def with_distance(queryset, commune):
+    """The fiches with ``distance_km`` from their map point to the commune (none without
+    a commune)."""
+    if commune is None:
+        return queryset
+    return queryset.annotate(distance_km=distance_km(commune.latitude, commune.longitude))
 
 
 def text_search_ids(text):

@@ -7,14 +7,14 @@ from django.urls import reverse
 
 from profiles_module.common.leaflet import tile_layer
 from profiles_module.conf import app_settings
-from profiles_module.models import Project
+from profiles_module.models import Profile, Project
 from profiles_module.models.profiles import ProfileKind
 from profiles_module.partners.embed import partner_of
 from profiles_module.search.cards import CARD_FIELDS, cards
-from profiles_module.search.facets import search_counts
+from profiles_module.search.facets import found_newest_first, search_counts
 from profiles_module.search.filters import DEFAULT_KM, ProfileFilterSet
 from profiles_module.search.map_areas import map_areas
-from profiles_module.search.query import POINTS_MIN_ZOOM
+from profiles_module.search.query import POINTS_MIN_ZOOM, with_distance
 
 # Shown above the fold; the other offered filters sit under "More criteria".
 MAIN_FILTERS = ["commune", "km", "departement", "region", "kind", "tenure", "q"]
@@ -62,12 +62,18 @@ def search_context(request, page):
     preview = getattr(request, "is_preview", False)
     filterset = page_filterset(request.GET, page, partner_of(request), preview)
     queryset = filterset.qs
+    commune = filterset.chosen_commune
     # Rows, not model instances: building twenty profiles took as long as their query.
     fields = [
         *CARD_FIELDS,
         *(["distance_km"] if "distance_km" in queryset.query.annotations else []),
     ]
-    paginator = Paginator(queryset.values(*fields), app_settings.SEARCH_PAGE_SIZE)
+    found = found_newest_first(
+        filterset, with_distance(Profile.objects.public(), commune).values(*fields)
+    )
+    paginator = Paginator(
+        queryset.values(*fields) if found is None else found, app_settings.SEARCH_PAGE_SIZE
+    )
     result_count, counts = search_counts(filterset)
     paginator.count = result_count  # A cached property: not counted again.
     page_number = request.GET.get("page")
@@ -98,7 +104,6 @@ def search_context(request, page):
     ]
     latitude, longitude = page.centre
     map_query = f"page_id={page.pk}" + (f"&{querystring}" if querystring else "")
-    commune = filterset.chosen_commune
     show_distance = commune is not None
     # The searched circle, drawn on the map around the chosen commune.
     radius = (

@@ -4,14 +4,17 @@ every counted criterion, alone and combined with others."""
 
 import random
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from profiles_module.models import Departement, ProfileOption, Region, Sector
+from profiles_module.common.versions import SEARCHED_FICHES
+from profiles_module.models import Departement, Profile, ProfileOption, Region, Sector
 from profiles_module.models.profiles import (
     AgeBand,
     Composition,
@@ -23,7 +26,12 @@ from profiles_module.models.profiles import (
     Tenure,
 )
 from profiles_module.models.territory import Territory
-from profiles_module.search.facets import COUNTED, facet_counts, search_counts
+from profiles_module.search.facets import (
+    COUNTED,
+    facet_counts,
+    found_newest_first,
+    search_counts,
+)
 from profiles_module.search.filters import ProfileFilterSet
 from tests.factories import make_profile
 
@@ -223,3 +231,24 @@ def test_a_page_on_a_territory_and_kinds_counts_only_its_fiches(
                     query.setlist(other, values)
                 alone = ProfileFilterSet(query, territory=territory, kinds=kinds)
                 assert by_choice[choice] == alone.qs.count(), (name, choice)
+
+
+def test_pages_of_results_taken_from_the_sets_are_the_pages_sql_orders(fiches):
+    """Newest first, pages are read from the sets' highest bits: every page of every
+    search, the last and a partial one too, holds the fiches SQL's ORDER BY puts there,
+    with creation dates out of the order of the ids."""
+    draw = random.Random(3)
+    for profile in Profile.objects.all():
+        Profile.objects.filter(pk=profile.pk).update(
+            created_at=profile.created_at - timedelta(days=draw.randint(0, 40))
+        )
+    SEARCHED_FICHES.replace()  # update() sends no signal
+    for data in SEARCHES:
+        filterset = search(data)
+        expected = list(filterset.qs.values_list("id", flat=True))
+        found = found_newest_first(filterset, Profile.objects.public().values("id"))
+        paginator = Paginator(found, 7)
+        assert paginator.count == len(expected)
+        pages = [[row["id"] for row in paginator.page(number)] for number in paginator.page_range]
+        assert pages == [expected[start : start + 7] for start in range(0, len(expected), 7)]
+    assert found_newest_first(search({"sort": "confirmed"}), Profile.objects.values("id")) is None
