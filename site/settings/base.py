@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Permissions-Policy, and the admin's own Content-Security-Policy (home/security.py).
     "home.security.SecurityHeadersMiddleware",
+    # The shared cache's versions read once per request (profiles_module/common/versions.py).
+    "profiles_module.common.versions.VersionsReadOncePerRequest",
     # Before anything reads the path: /integration/<partner>/… (profiles_module/embed.py).
     "profiles_module.partners.embed.EmbedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
