@@ -343,6 +343,9 @@ class ChoiceSets:
 
 
 _read = {}  # This process's copy: {version: ChoiceSets}
+# Where every process finds the sets, followed by the fiches' version. Named anew when
+# ChoiceSets changes shape: during a deploy, old and new processes share the cache.
+SETS_KEY = "profiles_module:facet-sets:numbered-by-age:"
 
 
 def choice_sets():
@@ -357,7 +360,7 @@ def choice_sets():
     sets = _read.get(version)
     if sets is not None and time.time() - sets.read_at <= SEARCH_CACHE_SECONDS:
         return sets
-    key = "profiles_module:facet-sets:" + version
+    key = SETS_KEY + version
     shared = cache.get(key)
     if shared is not None and time.time() - shared.read_at <= SEARCH_CACHE_SECONDS:
         sets = shared

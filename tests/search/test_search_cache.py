@@ -144,7 +144,7 @@ def test_sets_ten_minutes_old_are_read_again_by_one_process_while_the_others_wai
     first = facets.choice_sets()
     ten_minutes_later = first.read_at + SEARCH_CACHE_SECONDS + 1
     monkeypatch.setattr(facets.time, "time", lambda: ten_minutes_later)
-    key = "profiles_module:facet-sets:" + SEARCHED_FICHES.current()
+    key = facets.SETS_KEY + SEARCHED_FICHES.current()
     cache.add(key + ":reading", True, 60)  # another process is reading them
     with CaptureQueriesContext(connection) as queries:
         assert facets.choice_sets().read_at == first.read_at
