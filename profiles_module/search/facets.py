@@ -25,6 +25,7 @@ import time
 from array import array
 from collections import defaultdict
 from datetime import timedelta
+from functools import cached_property
 from operator import itemgetter
 
 from django.core.cache import cache
@@ -248,15 +249,17 @@ class ChoiceSets:
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_numbers", None)  # Made again from ids where needed.
+        state.pop("number_of", None)  # Made again from ids where needed.
         return state
+
+    @cached_property
+    def number_of(self):
+        return {pk: n for n, pk in enumerate(self.ids)}
 
     def bits_of(self, ids):
         """The set of these fiches (those the sets hold)."""
-        numbers = self.__dict__.get("_numbers")
-        if numbers is None:
-            numbers = self._numbers = {pk: n for n, pk in enumerate(self.ids)}
-        return bits(numbers[pk] for pk in ids if pk in numbers)
+        number_of = self.number_of
+        return bits(number_of[pk] for pk in ids if pk in number_of)
 
     def newest(self, found, start, stop):
         """Ids of the fiches of `found` from its start-th to its stop-th newest."""
@@ -317,9 +320,7 @@ class ChoiceSets:
         age, public, band, eligible, children, place = map(READ.index, OTHER_COLUMNS)
         months = [(str(m), len(READ) + i) for i, (m, _label) in enumerate(CONFIRMED_CHOICES)]
         members = defaultdict(list)
-        live = []
         for n, row in enumerate(rows):
-            live.append(n)
             for name, i in columns:
                 members[name, row[i]].append(n)
             for name, i in facet_columns:
@@ -339,7 +340,8 @@ class ChoiceSets:
             for choice, i in months:
                 if row[i]:
                     members["confirmed", choice].append(n)
-        return cls({key: bits(numbers) for key, numbers in members.items()}, bits(live), ids)
+        live = (1 << len(rows)) - 1  # Every fiche read, numbered 0 to len(rows) - 1.
+        return cls({key: bits(numbers) for key, numbers in members.items()}, live, ids)
 
 
 _read = {}  # This process's copy: {version: ChoiceSets}
