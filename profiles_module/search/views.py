@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils.formats import get_format
 
 from profiles_module.common.leaflet import tile_layer
 from profiles_module.conf import app_settings
@@ -153,5 +154,7 @@ def search_context(request, page):
             "cardEndpoint": reverse("profiles_module:api_profile_card", args=[UUID(int=0)]),
             "pointsMinZoom": POINTS_MIN_ZOOM,
             "radius": radius,
+            # The count squares group thousands as the page's count does.
+            "thousands": get_format("THOUSAND_SEPARATOR"),
         },
     }

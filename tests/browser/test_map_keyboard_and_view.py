@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from profiles_module.models import Commune, Profile, Sector
 from tests.browser import settle
 from tests.factories import make_map_page, make_profile
 
@@ -141,4 +142,30 @@ def test_the_fiche_map_nests_no_control_in_an_image(page, live_site):
     )
     assert nested == 0
     assert page.get_by_role("region", name="Carte des secteurs souhaités").count() == 1
+    settle(page)
+
+
+@pytest.mark.browser
+def test_a_count_square_groups_thousands_as_the_page_count_does(page, live_site):
+    map_page = make_map_page(slug="trouver")
+    # Lyon's households, stored in a few queries as seed_demo stores its own (bulk_create
+    # skips save(), which places each on the map from its sector).
+    lyon = Commune.objects.get(insee_code="69123")
+    profiles = Profile.objects.bulk_create(
+        make_profile(save=False, latitude=lyon.latitude, longitude=lyon.longitude)
+        for _ in range(1200)
+    )
+    Sector.objects.bulk_create(
+        Sector(profile=profile, kind=Sector.Kind.COMMUNE, commune=lyon, radius_km=10)
+        for profile in profiles
+    )
+    Profile.objects.refresh_facets()
+    page.goto(live_site + map_page.url)
+    square = page.get_by_role("button", name="1 200 fiches — zoomer")
+    # The same space as the count's, character for character (Playwright's own matching
+    # takes every space for any other).
+    count = page.locator("#fv-results-count").text_content().strip()
+    assert count.startswith("1\u00a0200 ")
+    assert square.text_content() == "1\u00a0200"
+    assert square.get_attribute("aria-label") == "1\u00a0200 fiches — zoomer"
     settle(page)

@@ -84,3 +84,11 @@ def test_french_punctuation_never_starts_a_line(client, map_page):
     html = client.get(map_page.url + "?km=abc").content.decode()
     assert "Certains critères n'ont pas été compris et ont été ignorés\u00a0:" in html
     assert not re.search(r"\w [?!:;]", parse_html(html).__str__().split("<main", 1)[-1])
+
+
+@pytest.mark.parametrize("language, separator", [("fr", "\u00a0"), ("en", ",")])
+def test_the_map_groups_thousands_as_the_count_does(client, map_page, language, separator):
+    # The count squares take the page's separator: the same as the count's above the map.
+    prefix = "" if language == "fr" else "/en"
+    response = client.get(prefix + map_page.url)
+    assert map_options(response)["thousands"] == separator

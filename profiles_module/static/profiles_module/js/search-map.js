@@ -26,7 +26,12 @@
   var MAX_ZOOM = 16;
 
   var text = element.dataset;
-  var lang = document.documentElement.lang || undefined;
+  // Counts grouped by thousands as the page's own count is (the server's format for the
+  // language): toLocaleString would first load the language's data, tens of milliseconds
+  // on every new page before the first count square could show.
+  function grouped(count) {
+    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, options.thousands);
+  }
   var map = L.map(element, {
     maxZoom: MAX_ZOOM, minZoom: 2, scrollWheelZoom: false, zoomControl: false,
     // Fractional zooms: a whole step could leave Brest or Corsica just outside.
@@ -88,7 +93,7 @@
     var html = document.createElement("div");
     var shown = document.createElement("span");
     shown.setAttribute("aria-hidden", "true");
-    shown.textContent = count.toLocaleString(lang);
+    shown.textContent = grouped(count);
     var name = document.createElement("span");
     name.className = "fv-visually-hidden";
     name.textContent = cellLabel(count);
@@ -125,7 +130,7 @@
 
   function cellLabel(count) {
     var template = count === 1 ? text.cellOne : text.cellOther;
-    return template.replace("{count}", count.toLocaleString(lang));
+    return template.replace("{count}", grouped(count));
   }
 
   function zoomOn(latlng) {
@@ -175,7 +180,7 @@
     var size = count < 10 ? 34 : count < 100 ? 42 : count < 1000 ? 50 : 58;
     return L.divIcon({
       className: "fv-cell",
-      html: "<span aria-hidden=\"true\">" + count.toLocaleString(lang) + "</span>",
+      html: "<span aria-hidden=\"true\">" + grouped(count) + "</span>",
       iconSize: [size, size],
     });
   }
