@@ -91,3 +91,22 @@ def check_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+BUNDLE_FINDER = "profiles_module.common.bundles.BundleFinder"
+
+
+@register()
+def check_bundle_finder(app_configs, **kwargs):
+    """The map page asks for its stylesheet and its script as one file each (bundles.py):
+    without the finder, they would not exist and the map page would show no map."""
+    if BUNDLE_FINDER in getattr(settings, "STATICFILES_FINDERS", ()):
+        return []
+    return [
+        Error(
+            f"STATICFILES_FINDERS must include {BUNDLE_FINDER!r}.",
+            hint="Add it after Django's two default finders: it serves the map page's "
+            "stylesheet and script, each made of several static files.",
+            id="profiles_module.E006",
+        )
+    ]

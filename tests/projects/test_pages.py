@@ -209,13 +209,14 @@ def test_the_map_page_offers_the_layer_off_by_default(client, map_page, projects
     html = client.get(map_page.url).content.decode()
     assert 'id="fv-projects-toggle"' in html and "Afficher les projets" in html
     assert 'type="checkbox" id="fv-projects-toggle">' in html  # not checked
-    assert "projects-layer.js" in html
+    # The hook of projects-layer.js, which comes in the page's one script.
+    assert "data-fv-projects" in html
 
 
 def test_without_current_projects_the_map_page_offers_no_layer(client, map_page, projects):
     Project.objects.update(gone_at=timezone.now())
     html = client.get(map_page.url).content.decode()
-    assert "fv-projects-toggle" not in html and "projects-layer.js" not in html
+    assert "fv-projects-toggle" not in html and "data-fv-projects" not in html
 
 
 # --- The admin: read-only for everyone.

@@ -7,6 +7,7 @@ import pytest
 from django.test.html import parse_html
 from django.utils import timezone
 
+from profiles_module.common.bundles import BUNDLES
 from profiles_module.models import Departement, MapPage, Profile, ProfileOption, Region
 from tests.factories import make_map_page, make_profile
 
@@ -194,7 +195,12 @@ def test_map_page_offers_the_commune_autocomplete(client, map_page):
     assert re.search(r'<input type="text" name="commune"[^>]* id="id_commune"', box[2])
     assert 'list="id_commune_list"' in box[2] and "data-fv-commune-input" in box[2]
     assert '<datalist id="id_commune_list"></datalist>' in box[2]
-    assert "profiles_module/js/commune-autocomplete.js" in html
+    # Its script comes in the page's one script (common/bundles.py).
+    assert "profiles_module/bundles/map-page.js" in html
+    assert (
+        "profiles_module/js/commune-autocomplete.js"
+        in BUNDLES["profiles_module/bundles/map-page.js"]
+    )
     assert (
         client.get("/futurs-voisins/communes/", {"q": "42000"}).json()["results"][0]["label"]
         == "Saint-Étienne (42000)"
