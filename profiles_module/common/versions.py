@@ -73,6 +73,7 @@ class VersionsReadOncePerRequest:
     A search page asked for the same four versions eleven times (its route, frame,
     lists, counts, partner), a round trip to Redis each: a seventh of a worker's time
     under load.
+
     A request now serves one state of the site, the one it started with, plus its own
     changes; the next request sees every other process's. Outside a request (tasks,
     commands) versions are read each time, as without this middleware.
