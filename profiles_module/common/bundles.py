@@ -12,6 +12,7 @@ pages that use one of them alone.
 The host lists the finder in STATICFILES_FINDERS (check `profiles_module.E006`).
 """
 
+import os
 import posixpath
 import re
 import tempfile
@@ -94,7 +95,13 @@ class BundleFinder(BaseFinder):
         text = contents(bundle)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            # Written aside, then moved in place: the development server's threads may
+            # read it meanwhile, and must find the whole of one version or the other.
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=path.parent, delete=False
+            ) as aside:
+                aside.write(text)
+            os.replace(aside.name, path)
         return str(path)
 
     def find(self, path, find_all=False):
