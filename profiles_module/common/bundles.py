@@ -33,8 +33,8 @@ BUNDLES = {
         "profiles_module/css/search.css",
         "profiles_module/css/alerts.css",
     ],
-    # In the order they must run: the projects layer listens for the map search-map.js
-    # announces; the criteria's commune field (SearchCommuneWidget's media) and the alert
+    # In the order they must run: the projects layer listens for the map that search-map.js
+    # announces; the criteria's commune field (CommuneSearchWidget's media) and the alert
     # form are the page's too, so that no script of the page is fetched on its own.
     "profiles_module/bundles/map-page.js": [
         LEAFLET + "leaflet.js",
