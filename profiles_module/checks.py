@@ -100,7 +100,7 @@ BUNDLE_FINDER = "profiles_module.common.bundles.BundleFinder"
 def check_bundle_finder(app_configs, **kwargs):
     """The map page asks for its stylesheet and its script as one file each (bundles.py):
     without the finder, they would not exist and the map page would show no map."""
-    if BUNDLE_FINDER in getattr(settings, "STATICFILES_FINDERS", ()):
+    if BUNDLE_FINDER in settings.STATICFILES_FINDERS:
         return []
     return [
         Error(

@@ -12,12 +12,9 @@ from django.test import override_settings
 from profiles_module.checks import check_bundle_finder
 from profiles_module.common.bundles import BUNDLES
 from profiles_module.search.filters import ProfileFilterSet
+from tests.test_production_static import MANIFEST_STORAGES
 
 CSS, JS = "profiles_module/bundles/map-page.css", "profiles_module/bundles/map-page.js"
-MANIFEST_STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
-}
 
 
 def text_of(path):
