@@ -3,11 +3,12 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from home.models import HomePage
 from profiles_module.models import MapPage
 from tests.browser import settle
-from tests.factories import make_profile
+from tests.factories import make_map_page, make_profile
 
 
 @pytest.mark.browser
@@ -187,4 +188,27 @@ def test_the_searched_circle_is_drawn_around_the_commune(page, live_site):
         "w => document.querySelector('path.fv-radius').getBoundingClientRect().width < w / 2",
         arg=wide,
     )
+    settle(page)
+
+
+@pytest.mark.browser
+def test_the_cards_below_the_first_screen_are_there_for_screen_readers_and_the_keyboard(
+    page, live_site
+):
+    # They are laid out only when scrolled to (content-visibility), yet each is already
+    # a named link, and one reached by the keyboard is shown where the page scrolls.
+    map_page = make_map_page(slug="trouver")
+    for number in range(20):
+        make_profile(public_name=f"Foyer {number:02}", email=f"foyer{number}@example.org")
+    page.goto(live_site + map_page.url)
+    links = page.locator(".fv-card__name a")
+    assert links.count() == 20
+    last = page.locator(".fv-card").last
+    name = last.locator(".fv-card__name a").text_content().strip()
+    assert page.get_by_role("link", name=name).count() == 1
+    assert last.bounding_box()["y"] > page.viewport_size["height"]
+    page.get_by_role("link", name=name).focus()
+    box = last.bounding_box()
+    assert 0 <= box["y"] < page.viewport_size["height"] and box["height"] > 100
+    expect(last.locator(".fv-card__kind")).to_be_visible()
     settle(page)
