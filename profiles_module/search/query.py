@@ -141,7 +141,7 @@ def map_features(queryset, bbox, zoom, search_key=None):
     """
     queryset = queryset.order_by()
     if zoom < POINTS_MIN_ZOOM and search_key is not None:
-        key = f"profiles_module:map-cells:{zoom}:{search_key}"
+        key = cells_key(zoom, search_key)
         features = cache.get(key)
         if features is None:
             features = cell_features(located(queryset), zoom)
@@ -163,6 +163,24 @@ def map_features(queryset, bbox, zoom, search_key=None):
         if len(rows) <= limit:
             return "points", [point_feature(*row) for row in rows]
     return "cells", cell_features(queryset, zoom)
+
+
+def cells_key(zoom, search_key):
+    return f"profiles_module:map-cells:{zoom}:{search_key}"
+
+
+def remembered_cells(search_key):
+    """The search's cells at each zoom already counted for some visitor's map, compact
+    (``{zoom: [[longitude, latitude, count], ...]}``), to give with the page: its map then
+    draws its first view without asking (a request, and a wait behind Leaflet's start).
+    Only what is in the cache: a page never waits for cells it could do without."""
+    keys = {cells_key(zoom, search_key): zoom for zoom in range(1, POINTS_MIN_ZOOM)}
+    return {
+        keys[key]: [
+            [*cell["geometry"]["coordinates"], cell["properties"]["count"]] for cell in found
+        ]
+        for key, found in cache.get_many(keys).items()
+    }
 
 
 def located(queryset):

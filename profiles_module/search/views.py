@@ -15,7 +15,7 @@ from profiles_module.search.cards import CARD_FIELDS, cards
 from profiles_module.search.facets import found_newest_first, search_counts
 from profiles_module.search.filters import DEFAULT_KM, ProfileFilterSet
 from profiles_module.search.map_areas import map_areas
-from profiles_module.search.query import POINTS_MIN_ZOOM, with_distance
+from profiles_module.search.query import POINTS_MIN_ZOOM, remembered_cells, with_distance
 
 # Shown above the fold; the other offered filters sit under "More criteria".
 MAIN_FILTERS = ["commune", "km", "departement", "region", "kind", "tenure", "q"]
@@ -156,5 +156,9 @@ def search_context(request, page):
             "radius": radius,
             # The count squares group thousands as the page's count does.
             "thousands": get_format("THOUSAND_SEPARATOR"),
+            # The whole territory's count squares, where already counted: a page without
+            # criteria is the one most visitors open first (a live search's page does not
+            # need them, its map asks for its own data).
+            "cells": remembered_cells(filterset.search_key()) if not active else {},
         },
     }

@@ -12,6 +12,14 @@ from tests.factories import make_map_page, make_profile
 COMMUNES = ("42218", "42187", "69123", "75056", "29019", "13055", "2A004")
 
 
+def national_map_page():
+    """The national map page, with a fiche in each of COMMUNES."""
+    map_page = make_map_page(slug="trouver")
+    for commune in COMMUNES:
+        make_profile(commune=commune)
+    return map_page
+
+
 def map_requests(tab):
     """The map data requests the tab makes, from now on."""
     endpoint = reverse("profiles_module:api_map")
@@ -65,9 +73,7 @@ def drawn(tab):
     ],
 )
 def test_the_first_view_is_drawn_from_one_request(page, live_site, query, mode, count):
-    map_page = make_map_page(slug="trouver")
-    for commune in COMMUNES:
-        make_profile(commune=commune)
+    map_page = national_map_page()
     asked = map_requests(page)
     page.goto(live_site + map_page.url + query)
     shown = drawn(page)
@@ -96,10 +102,35 @@ def test_a_page_limited_to_a_region_is_drawn_from_one_request(page, live_site):
 
 @pytest.mark.browser
 def test_on_a_phone_the_map_shown_later_asks_for_its_own_view(mobile_page, live_site):
-    map_page = make_map_page(slug="trouver")
-    for commune in COMMUNES:
-        make_profile(commune=commune)
+    map_page = national_map_page()
     mobile_page.goto(live_site + map_page.url)
     mobile_page.get_by_role("button", name="Sur la carte").click()
     assert drawn(mobile_page).get_attribute("data-count") == str(len(COMMUNES))
     settle(mobile_page)
+
+
+@pytest.mark.browser
+def test_the_next_visitor_gets_the_count_squares_with_the_page(page, live_site):
+    # The first visitor's map asked for its view's squares, counted then for everyone: the
+    # next visitor's page brings them, and the map draws them without asking.
+    map_page = national_map_page()
+    page.goto(live_site + map_page.url)
+    assert drawn(page).get_attribute("data-count") == str(len(COMMUNES))
+    asked = map_requests(page)
+    page.goto(live_site + map_page.url)
+    shown = drawn(page)
+    assert shown.get_attribute("data-mode") == "cells"
+    assert shown.get_attribute("data-count") == str(len(COMMUNES))
+    assert asked == []
+    # They are the squares the map would have asked for, and zoom in as any square does;
+    # the next view is asked for.
+    assert asked_for_its_view(page) == ["cells", str(len(COMMUNES))]
+    asked.clear()
+    zoom = shown.get_attribute("data-zoom")
+    page.locator(".fv-cell").first.click()
+    page.wait_for_function(
+        "(zoom) => document.querySelector('[data-fv-map]').dataset.zoom !== zoom", arg=zoom
+    )
+    drawn(page)
+    assert len(asked) == 1
+    settle(page)

@@ -9,7 +9,7 @@ from django.test.html import parse_html
 from django.utils import translation
 
 from profiles_module.models import Commune
-from tests.factories import make_map_page
+from tests.factories import make_map_page, make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,26 @@ def test_the_map_groups_thousands_as_the_count_does(client, map_page, language, 
     prefix = "" if language == "fr" else "/en"
     response = client.get(prefix + map_page.url)
     assert map_options(response)["thousands"] == separator
+
+
+def test_the_page_brings_the_count_squares_some_visitor_had_counted(client, map_page):
+    # A map that asked for its national view had its zoom's squares counted for everyone:
+    # the next visitors' page brings them, so their map need not ask.
+    for commune in ("42218", "69123", "29019"):
+        make_profile(commune=commune)
+    assert map_options(client.get(map_page.url))["cells"] == {}
+    endpoint = map_options(client.get(map_page.url))["endpoint"]
+    asked = client.get(endpoint + "&zoom=5&bbox=-180,-90,180,90").json()["features"]
+    assert map_options(client.get(map_page.url))["cells"] == {
+        "5": [[*cell["geometry"]["coordinates"], cell["properties"]["count"]] for cell in asked]
+    }
+    assert sum(cell["properties"]["count"] for cell in asked) == 3
+
+
+def test_a_page_with_criteria_brings_no_count_squares(client, map_page):
+    # It opens on its results, often zoomed in, and a live search's map asks for its own.
+    make_profile(commune="42218", tenure="cooperative")
+    endpoint = map_options(client.get(map_page.url + "?tenure=cooperative"))["endpoint"]
+    cells = client.get(endpoint + "&zoom=5&bbox=-180,-90,180,90").json()["features"]
+    assert [cell["properties"]["count"] for cell in cells] == [1]
+    assert map_options(client.get(map_page.url + "?tenure=cooperative"))["cells"] == {}

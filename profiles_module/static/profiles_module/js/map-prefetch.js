@@ -69,6 +69,8 @@
     Math.min(180, southEast.lng), Math.min(90, northWest.lat),
   ];
   var zoom = Math.max(1, Math.floor(view.zoom));
+  // The page came with this zoom's count squares: nothing to ask for.
+  if (options.cells && options.cells[zoom]) return;
   var url = options.endpoint + "&zoom=" + zoom
     + "&bbox=" + bbox.map(function (v) { return v.toFixed(4); }).join(",");
   window.fvMapPrefetch = {

@@ -289,6 +289,11 @@
     var zoom = Math.max(1, Math.floor(map.getZoom()));
     var url = options.endpoint + "&zoom=" + zoom + "&bbox=" + bbox.join(",");
     var mine = ++request;
+    var fromPage = given(zoom);
+    if (fromPage) {
+      draw({ mode: "cells", features: fromPage });
+      return;
+    }
     element.setAttribute("aria-busy", "true");
     var early = prefetched(zoom, bbox.map(Number));
     // A wider area may hold too many profiles for markers where the view itself would not.
@@ -297,36 +302,55 @@
       .then(function (data) {
         if (!data || mine !== request) return;
         if (early) data.features = data.features.filter(inView);
-        var hadFocus = focusedCellPoint();
-        if (data.mode !== mode) {
-          points.clearLayers();
-          cells.clearLayers();
-          markers = {};
-          mode = data.mode;
-        }
-        var total = 0;
-        if (data.mode === "points") {
-          showPoints(data.features);
-          total = data.features.length;
-        } else {
-          cells.clearLayers();
-          data.features.forEach(function (feature) {
-            var c = feature.geometry.coordinates;
-            var count = feature.properties.count;
-            total += count;
-            cellMarker([c[1], c[0]], count).addTo(cells);
-          });
-        }
-        restoreFocus(hadFocus);
-        element.dataset.mode = data.mode;
-        element.dataset.count = String(total);
-        // What the map shows, for the browser tests (west,south,east,north).
-        element.dataset.bounds = map.getBounds().toBBoxString();
-        element.dataset.zoom = String(map.getZoom());
+        draw(data);
       })
       .finally(function () {
         if (mine === request) element.removeAttribute("aria-busy");
       });
+  }
+
+  // The data of a view on the map: markers, or count squares.
+  function draw(data) {
+    var hadFocus = focusedCellPoint();
+    if (data.mode !== mode) {
+      points.clearLayers();
+      cells.clearLayers();
+      markers = {};
+      mode = data.mode;
+    }
+    var total = 0;
+    if (data.mode === "points") {
+      showPoints(data.features);
+      total = data.features.length;
+    } else {
+      cells.clearLayers();
+      data.features.forEach(function (feature) {
+        var c = feature.geometry.coordinates;
+        var count = feature.properties.count;
+        total += count;
+        cellMarker([c[1], c[0]], count).addTo(cells);
+      });
+    }
+    restoreFocus(hadFocus);
+    element.dataset.mode = data.mode;
+    element.dataset.count = String(total);
+    // What the map shows, for the browser tests (west,south,east,north).
+    element.dataset.bounds = map.getBounds().toBBoxString();
+    element.dataset.zoom = String(map.getZoom());
+  }
+
+  // The count squares the page came with (the whole search's, at the zooms already
+  // counted for someone): the first view is drawn from them at once, in the same task
+  // as the map, rather than after a request or after Leaflet's first frames. Taken
+  // once: later views and searches ask.
+  var givenCells = options.cells;
+  function given(zoom) {
+    var cells = givenCells && givenCells[zoom];
+    givenCells = null;
+    if (!cells) return null;
+    return cells.map(function (cell) {
+      return { geometry: { coordinates: [cell[0], cell[1]] }, properties: { count: cell[2] } };
+    }).filter(inView);
   }
 
   // The first view's data, asked for by map-prefetch.js before this script ran: taken
