@@ -19,6 +19,10 @@ from profiles_module.search.query import POINTS_MIN_ZOOM, remembered_cells, with
 
 # Shown above the fold; the other offered filters sit under "More criteria".
 MAIN_FILTERS = ["commune", "km", "departement", "region", "kind", "tenure", "q"]
+# Criteria of place: the map moves to their results. The others (a tenure, words) leave it
+# where the visitor has it: the first page of results, drawn from all of France, says little
+# of where the rest are, and one overseas fiche among them would show half the globe.
+PLACE_FILTERS = {"commune", "departement", "region"}
 
 
 def field_context(bound_field):
@@ -85,7 +89,8 @@ def search_context(request, page):
     bounds = None
     # The whole territory, then each overseas part, so that every part can be reached.
     areas = map_areas(filterset.territory)
-    if active:
+    follows_results = not PLACE_FILTERS.isdisjoint(active)
+    if follows_results:
         # The map opens on the listed profiles: no extra query over the whole result.
         points = [(p["latitude"], p["longitude"]) for p in results if p["latitude"] is not None]
         if points:
@@ -149,6 +154,9 @@ def search_context(request, page):
             "centre": [latitude, longitude],
             "zoom": page.zoom,
             "bounds": bounds,
+            # Whether the bounds are the results' (a search by place), which a live search's
+            # map moves to; otherwise they are where the page opens, and the map stays put.
+            "followsResults": follows_results,
             "endpoint": reverse("profiles_module:api_map") + "?" + map_query,
             # Each marker's preview: this URL with the fiche's uid in place of the zeros.
             "cardEndpoint": reverse("profiles_module:api_profile_card", args=[UUID(int=0)]),

@@ -141,3 +141,27 @@ def test_a_search_updates_as_you_click_and_can_be_shared(
 @pytest.mark.browser
 def test_live_results_on_a_phone(mobile_page, live_site, map_page):
     search_live(mobile_page, live_site, map_page)
+
+
+@pytest.mark.browser
+def test_a_tick_keeps_the_map_where_it_is_a_departement_moves_it(page, live_site, map_page):
+    # Among the ticked results, one in La Réunion: the map stays on metropolitan France
+    # rather than open on half the globe. A search by place moves it to its results.
+    make_profile(commune="97411", tenure="cooperative", email="reunion@example.org")
+    page.goto(live_site + map_page.url)
+    drawn = "(count) => document.querySelector('[data-fv-map]').dataset.count === count"
+    page.wait_for_function(drawn, arg="5")  # La Réunion is not in view
+    before = page.locator("[data-fv-map]").get_attribute("data-bounds")
+    choice(page, "tenure", "cooperative").check()
+    wait_for_search(page, "tenure=cooperative")
+    page.wait_for_function(drawn, arg="4")
+    assert page.locator("[data-fv-map]").get_attribute("data-bounds") == before
+    page.select_option("select[name=departement]", "42")
+    wait_for_search(page, "departement=42")
+    page.wait_for_function("() => Number(document.querySelector('[data-fv-map]').dataset.zoom) > 8")
+    page.wait_for_function(drawn, arg="3")
+    west, south, east, north = map(
+        float, page.locator("[data-fv-map]").get_attribute("data-bounds").split(",")
+    )
+    assert east - west < 5 and 44 < south < north < 47
+    settle(page)

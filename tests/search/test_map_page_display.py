@@ -115,3 +115,17 @@ def test_a_page_with_criteria_brings_no_count_squares(client, map_page):
     cells = client.get(endpoint + "&zoom=5&bbox=-180,-90,180,90").json()["features"]
     assert [cell["properties"]["count"] for cell in cells] == [1]
     assert map_options(client.get(map_page.url + "?tenure=cooperative"))["cells"] == {}
+
+
+def test_only_a_search_by_place_moves_the_map_to_its_results(client, map_page):
+    # A tenure's first page of results may hold an overseas fiche: the map would show
+    # half the globe. It stays on metropolitan France; a département moves it there.
+    make_profile(commune="42218", tenure="cooperative", email="loire@example.org")
+    make_profile(commune="97411", tenure="cooperative", email="reunion@example.org")
+    national = map_options(client.get(map_page.url))
+    ticked = map_options(client.get(map_page.url + "?tenure=cooperative"))
+    assert ticked["bounds"] == national["bounds"]
+    assert contains(ticked["bounds"], BREST) and not ticked["followsResults"]
+    loire = map_options(client.get(map_page.url + "?departement=42&tenure=cooperative"))
+    assert loire["followsResults"]
+    assert not contains(loire["bounds"], BREST)

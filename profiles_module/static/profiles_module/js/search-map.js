@@ -388,9 +388,8 @@
     return sorted(one) === sorted(other);
   }
 
-  // Whether the view already shows these profiles well: all in it, and not lost in a
-  // corner of it. A tick among the national results keeps the view; a commune or a
-  // département moves it to them.
+  // Whether the view already shows a search by place's results well: all in it, and not
+  // lost in a corner of it (a département within a view of its region stays as it is).
   function showsWell(bounds) {
     var view = map.getBounds();
     var wanted = L.latLngBounds(bounds);
@@ -405,12 +404,15 @@
     var asked = options.endpoint;
     options = event.detail;
     drawRadius();
-    if (options.bounds && element.offsetParent === null) {
-      // A hidden map (the list shown on a phone) has no size to fit: fitted once shown.
-      hiddenFit = options.bounds;
-    } else if (options.bounds && !showsWell(options.bounds)) {
-      fit(options.bounds);  // then loads, once moved
-      return;
+    // A search by place moves the map to its results; other criteria leave it as it is.
+    if (options.followsResults && options.bounds) {
+      if (element.offsetParent === null) {
+        // A hidden map (the list shown on a phone) has no size to fit: fitted once shown.
+        hiddenFit = options.bounds;
+      } else if (!showsWell(options.bounds)) {
+        fit(options.bounds);  // then loads, once moved
+        return;
+      }
     }
     if (!sameSearch(asked, options.endpoint)) load();
   });
