@@ -370,13 +370,13 @@ class ProfileFilterSet(django_filters.FilterSet):
     def search_key(self):
         """A short name of this search (territory, kinds, criteria) and of the fiches it
         searched, for the shared cache: two requests of the same search, whatever their
-        page or map view, share it until a fiche changes (SEARCHED_FICHES)."""
+        page, order or map view, share it until a fiche changes (SEARCHED_FICHES)."""
         search = (
             SEARCHED_FICHES.current(),
             self.territory,
             self.kinds,
             sorted(self.filters),
-            self.querystring(),
+            self.querystring(exclude=("page", "sort")),
         )
         return hashlib.sha256(repr(search).encode()).hexdigest()
 

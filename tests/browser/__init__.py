@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.urls import reverse
+
 TEST_PASSWORD = "browser-tests-password"  # noqa: S105
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -55,3 +57,11 @@ def settle(page):
     transaction". Harmless and cheap on PostgreSQL.
     """
     page.wait_for_load_state("networkidle")
+
+
+def map_requests(tab):
+    """The map data requests the tab makes, from now on."""
+    endpoint = reverse("profiles_module:api_map")
+    asked = []
+    tab.on("request", lambda request: endpoint in request.url and asked.append(request.url))
+    return asked

@@ -6,7 +6,7 @@ import pytest
 
 from home.models import HomePage
 from profiles_module.models import MapPage
-from tests.browser import settle
+from tests.browser import map_requests, settle
 from tests.browser.conftest import DESKTOP_VIEWPORT, _new_context
 from tests.factories import make_profile
 
@@ -152,10 +152,14 @@ def test_a_tick_keeps_the_map_where_it_is_a_departement_moves_it(page, live_site
     drawn = "(count) => document.querySelector('[data-fv-map]').dataset.count === count"
     page.wait_for_function(drawn, arg="5")  # La Réunion is not in view
     before = page.locator("[data-fv-map]").get_attribute("data-bounds")
+    asked = map_requests(page)
     choice(page, "tenure", "cooperative").check()
     wait_for_search(page, "tenure=cooperative")
     page.wait_for_function(drawn, arg="4")
+    settle(page)
     assert page.locator("[data-fv-map]").get_attribute("data-bounds") == before
+    # Asked for once, with the criteria, while the list's page was on its way.
+    assert len(asked) == 1 and "tenure=cooperative" in asked[0], asked
     page.select_option("select[name=departement]", "42")
     wait_for_search(page, "departement=42")
     page.wait_for_function("() => Number(document.querySelector('[data-fv-map]').dataset.zoom) > 8")

@@ -4,9 +4,8 @@ map shows what its view holds, as when search-map.js asks for it itself."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.urls import reverse
 
-from tests.browser import settle
+from tests.browser import map_requests, settle
 from tests.factories import make_map_page, make_profile
 
 COMMUNES = ("42218", "42187", "69123", "75056", "29019", "13055", "2A004")
@@ -18,14 +17,6 @@ def national_map_page():
     for commune in COMMUNES:
         make_profile(commune=commune)
     return map_page
-
-
-def map_requests(tab):
-    """The map data requests the tab makes, from now on."""
-    endpoint = reverse("profiles_module:api_map")
-    asked = []
-    tab.on("request", lambda request: endpoint in request.url and asked.append(request.url))
-    return asked
 
 
 def asked_for_its_view(tab):
