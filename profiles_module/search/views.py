@@ -167,9 +167,9 @@ def search_context(request, page):
             "radius": radius,
             # The count squares group thousands as the page's count does.
             "thousands": get_format("THOUSAND_SEPARATOR"),
-            # The whole territory's count squares, where already counted: a page without
-            # criteria is the one most visitors open first (a live search's page does not
-            # need them, its map asks for its own data).
+            # The whole territory's count squares, where already counted, for the page most
+            # visitors open first: the one without criteria (a page with criteria opens on
+            # its results, and a live search's map asks for its own data).
             "cells": remembered_cells(filterset.search_key()) if not active else {},
         },
     }

@@ -345,10 +345,10 @@
   // once: later views and searches ask.
   var givenCells = options.cells;
   function given(zoom) {
-    var cells = givenCells && givenCells[zoom];
+    var counted = givenCells && givenCells[zoom];
     givenCells = null;
-    if (!cells) return null;
-    return cells.map(function (cell) {
+    if (!counted) return null;
+    return counted.map(function (cell) {
       return { geometry: { coordinates: [cell[0], cell[1]] }, properties: { count: cell[2] } };
     }).filter(inView);
   }
