@@ -11,15 +11,12 @@ from profiles_module.models.profiles import Setting, Tenure
 from profiles_module.search.filters import KM_CHOICES
 from profiles_module.search.views import page_filterset
 
-# Not criteria: the page of results and the order.
-NOT_CRITERIA = ("page", "sort")
-
 
 def clean_query(query, page, partner=None):
     """The query string of the valid criteria of `query` on `page`, as the map's links
     write them (a commune as its INSEE code), without pagination or order."""
     filterset = page_filterset(QueryDict(query), page, partner)
-    cleaned = QueryDict(filterset.querystring(exclude=NOT_CRITERIA), mutable=True)
+    cleaned = QueryDict(filterset.criteria_querystring(), mutable=True)
     # The radius the live search always sends means nothing without a commune: the same
     # search saved twice is then one alert.
     if "commune" not in cleaned:

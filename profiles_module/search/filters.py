@@ -367,6 +367,11 @@ class ProfileFilterSet(django_filters.FilterSet):
             params["commune"] = commune.insee_code  # Links carry the stable code.
         return params.urlencode()
 
+    def criteria_querystring(self):
+        """The querystring of what is searched, without the page of results nor their order:
+        what the map's data, the shared cache and a saved search (alert) depend on."""
+        return self.querystring(exclude=("page", "sort"))
+
     def search_key(self):
         """A short name of this search (territory, kinds, criteria) and of the fiches it
         searched, for the shared cache: two requests of the same search, whatever their
@@ -376,7 +381,7 @@ class ProfileFilterSet(django_filters.FilterSet):
             self.territory,
             self.kinds,
             sorted(self.filters),
-            self.querystring(exclude=("page", "sort")),
+            self.criteria_querystring(),
         )
         return hashlib.sha256(repr(search).encode()).hexdigest()
 

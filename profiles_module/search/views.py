@@ -111,7 +111,7 @@ def search_context(request, page):
     latitude, longitude = page.centre
     # The map's data does not depend on the order of the list: the same address whatever
     # the sort, as search-map.js builds it for new criteria, so that it is asked for once.
-    map_criteria = filterset.querystring(exclude=("page", "sort"))
+    map_criteria = filterset.criteria_querystring()
     map_query = f"page_id={page.pk}" + (f"&{map_criteria}" if map_criteria else "")
     show_distance = commune is not None
     # The searched circle, drawn on the map around the chosen commune.
