@@ -40,6 +40,7 @@ class ProfilesModuleConfig(AppConfig):
             notify_moderation_result,
             scrub_profile_traces,
         )
+        from profiles_module.search import page_cache
         from profiles_module.search.rendered import forget_rendered_html
 
         post_delete.connect(scrub_profile_traces, sender=Profile, dispatch_uid="fv_scrub")
@@ -61,6 +62,7 @@ class ProfilesModuleConfig(AppConfig):
         )
         partner_signals.connect()
         setting_changed.connect(forget_rendered_html, dispatch_uid="fv_rendered_html")
+        setting_changed.connect(page_cache.settings_changed, dispatch_uid="fv_page_cache")
         # The owner's data download holds their exchanges through the contact relay.
         publication_views.DATA_SECTIONS["messages"] = history_data
         # And the alert of new fiches they made from their fiche.

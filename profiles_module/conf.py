@@ -36,6 +36,10 @@ DEFAULTS = {
     "OUTBOX_RETENTION_DAYS": 30,
     # Profiles per page of the map page's list.
     "SEARCH_PAGE_SIZE": 20,
+    # Seconds a map page rendered for a browser that sends no cookie is served again to
+    # the next such browser (search/page_cache.py); a change to a fiche, a page, a
+    # partner or a list of choices takes effect at once. 0: each page is rendered anew.
+    "MAP_PAGE_CACHE_SECONDS": 300,
     # Profiles per page of the API, by default and at most (?page_size=).
     "API_PAGE_SIZE": 50,
     "API_MAX_PAGE_SIZE": 500,
@@ -108,6 +112,7 @@ DEFAULTS = {
 KINDS = {
     "TRUSTED_PROXIES": "count",
     "CONTACT_FORM_MIN_SECONDS": "count",
+    "MAP_PAGE_CACHE_SECONDS": "count",
     "EMAIL_LINK_COLOUR": "colour",
     "BASE_TEMPLATE": "template",
     "PROJECTS_SOURCE_URL": "url",

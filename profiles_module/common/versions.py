@@ -55,6 +55,17 @@ class CacheVersion:
         return cache.get_or_set(key, compute, seconds)
 
 
+def current_versions(*versions):
+    """[version.current() for version in versions]; in a request, those not read yet
+    are asked of the shared cache in one round trip."""
+    read = _read_in_request.get()
+    if read is not None:
+        missing = [version.key for version in versions if version.key not in read]
+        if len(missing) > 1:
+            read.update(cache.get_many(missing))
+    return [version.current() for version in versions]
+
+
 # Replaced whenever a fiche, its sectors or its options change (see apps.py and the
 # lifecycle's direct updates): what was computed from the fiches and cached under a
 # search's key (facet counts, map cells, number of results) is then computed again,

@@ -17,6 +17,10 @@ if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBack
         "default": {**MAILERS["default"], "BACKEND": "home.mail.ReadableConsoleEmailBackend"},
     }
 
+# A template edited while runserver runs shows at the map page's next reload, not once the
+# page kept whole for browsers without cookies expires (profiles_module/search/page_cache.py).
+PROFILES_MAP_PAGE_CACHE_SECONDS = 0
+
 # Immediate tasks log two INFO lines each (dozens per page saved), burying the emails
 # printed in the same terminal.
 LOGGING = {

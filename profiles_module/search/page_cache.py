@@ -1,0 +1,90 @@
+"""Whole map pages, kept in the shared cache for browsers that send no cookie.
+
+A visitor's first map page, and every live search after it (search-live.js fetches the
+page itself), cost a worker some twenty milliseconds of Django, Wagtail and templates even
+once their parts (counts, cards, lists of choices, routes) came from caches: the larger
+part of what the visitor then waited for. A browser that sends no cookie has no session,
+no signed-in editor, no message waiting and no form token, so every such browser gets
+the same page for the same site, address and language: it is rendered once and kept.
+
+Its key holds every version the page is made from (the fiches, the page tree, the
+partners, the lists of choices) and the static files' manifest: a fiche published or
+withdrawn, a page edited or a new deployment gives new keys at once, as for the page's
+parts. What no version follows (the projects layer appearing after their first import,
+a template changed without a static file) waits PROFILES_MAP_PAGE_CACHE_SECONDS at most.
+
+Never kept: a request with a cookie, an embedded page (its <style> carries the request's
+CSP nonce), a preview, an answer other than 200 or one that sets a cookie.
+"""
+
+import hashlib
+
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+from profiles_module.common.page_links import PUBLISHED_PAGES
+from profiles_module.common.sites import request_site
+from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES, current_versions
+from profiles_module.conf import app_settings
+from profiles_module.models.partners import PARTNERS_VERSION
+from profiles_module.partners.embed import is_embedded
+
+PAGE_VERSIONS = (SEARCHED_FICHES, PUBLISHED_PAGES, PARTNERS_VERSION, CHOICE_LISTS)
+
+# Changed when a setting changes (a test's override_settings): the page depends on them.
+_settings_generation = 0
+
+
+def settings_changed(**kwargs):
+    global _settings_generation
+    _settings_generation += 1
+
+
+def shared_page_key(request, page):
+    """The key of this request's page when every cookie-less browser gets the same page,
+    else None."""
+    if (
+        request.method != "GET"
+        or request.COOKIES
+        or is_embedded(request)
+        or getattr(request, "is_preview", False)
+    ):
+        return None
+    site = request_site(request)
+    name = repr(
+        (
+            *current_versions(*PAGE_VERSIONS),
+            getattr(staticfiles_storage, "manifest_hash", ""),
+            _settings_generation,
+            page.pk,
+            site.pk if site else None,
+            request.scheme,
+            request.get_host(),
+            get_language(),
+            request.get_full_path(),
+        )
+    ).encode()
+    return f"profiles_module:map-page:{hashlib.sha256(name).hexdigest()}"
+
+
+def shared_page(request, page, render, keep):
+    """render()'s response, or the same page rendered earlier for a browser like this one.
+    A page is kept when keep(response) says it is worth it."""
+    seconds = app_settings.MAP_PAGE_CACHE_SECONDS
+    key = shared_page_key(request, page) if seconds else None
+    if key is None:
+        return render()
+    kept = cache.get(key)
+    if kept is not None:
+        content_type, content = kept
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = render()
+        if response.status_code == 200 and not response.cookies and keep(response):
+            cache.set(key, (response["Content-Type"], response.content), seconds)
+    # As for the page built here: another page answers a browser that sends cookies.
+    patch_vary_headers(response, ("Cookie",))
+    return response
