@@ -26,6 +26,7 @@ from profiles_module.profiles.admin import (
 from profiles_module.profiles.exports import SupportersMenuItem, SupportersView
 from profiles_module.projects.admin import ProjectsViewSetGroup, ReadOnlyPermissionPolicy
 from profiles_module.publication.admin import AskToUpdateBulkAction
+from profiles_module.search.page_cache import serve_kept_map_page
 from profiles_module.stats.admin import StatisticsDashboardPanel
 
 from .models import Profile, ProfileOption, Project, ProjectImport, TerritoryLogEntry
@@ -47,6 +48,9 @@ hooks.register("register_bulk_action", AskToUpdateBulkAction)
 
 # After Wagtail's own (order 0), so that this one is the delete action of profiles.
 hooks.register("register_bulk_action", ProfileDeleteBulkAction, order=1)
+
+# Before Wagtail's own (order 0): the outermost of the chain serving a page.
+hooks.register("on_serve_page", serve_kept_map_page, order=-1)
 
 
 @hooks.register("register_log_actions", order=100)  # after Wagtail registers ModelLogEntry

@@ -1,8 +1,6 @@
 """The app's page types: the map page visitors search the profiles with, the publication
 page, the statistics page of a territory, and the projects of the national database."""
 
-from functools import partial
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.forms import CheckboxSelectMultiple
@@ -18,6 +16,7 @@ from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 from profiles_module.common.fields import ChoiceListField
 from profiles_module.common.leaflet import LocalLeafletPanel
 from profiles_module.common.page_links import remembered
+from profiles_module.common.replica import replica_reads
 
 from .geography import Departement, Region
 from .profiles import ProfileKind
@@ -142,11 +141,13 @@ class MapPage(Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        # Page types serve their feature's view, which imports the models: imported when
-        # the page is served, the one import from the models up (docs/architecture.md).
-        from profiles_module.search.views import serve_map_page
-
-        return serve_map_page(self, request, partial(super().serve, request, *args, **kwargs))
+        # The search shows published fiches only: a read replica may answer it. Rendered
+        # inside the block, where the template's lazy querysets are read.
+        with replica_reads():
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
 
 
 class PublishPage(Page):

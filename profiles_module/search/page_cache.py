@@ -9,12 +9,13 @@ the same page for the same site, address and language: it is rendered once and k
 
 Its key holds every version the page is made from (the fiches, the page tree, the
 partners, the lists of choices) and the static files' manifest: a fiche published or
-withdrawn, a page edited or a new deployment gives new keys at once, as for the page's
-parts. What no version follows (the projects layer appearing after their first import,
+withdrawn, a page edited or new static files deployed give new keys at once, as for the
+page's parts. What no version follows (the projects layer appearing after their first import,
 a template changed without a static file) waits PROFILES_MAP_PAGE_CACHE_SECONDS at most.
 
 Never kept: a request with a cookie, an embedded page (its <style> carries the request's
-CSP nonce), a preview, an answer other than 200 or one that sets a cookie.
+CSP nonce), a preview, an answer other than the search's 200 (a view restriction's form),
+one that sets a cookie or that the browser itself may not keep.
 """
 
 import hashlib
@@ -29,10 +30,13 @@ from profiles_module.common.page_links import PUBLISHED_PAGES
 from profiles_module.common.sites import request_site
 from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES, current_versions
 from profiles_module.conf import app_settings
+from profiles_module.models import MapPage
 from profiles_module.models.partners import PARTNERS_VERSION
 from profiles_module.partners.embed import is_embedded
 
 PAGE_VERSIONS = (SEARCHED_FICHES, PUBLISHED_PAGES, PARTNERS_VERSION, CHOICE_LISTS)
+# Cache-Control's words for an answer meant for one browser only.
+NOT_FOR_SHARING = ("private", "no-cache", "no-store")
 
 # Changed when a setting changes (a test's override_settings): the page depends on them.
 _settings_generation = 0
@@ -70,21 +74,42 @@ def shared_page_key(request, page):
     return f"profiles_module:map-page:{hashlib.sha256(name).hexdigest()}"
 
 
-def shared_page(request, page, render, keep):
-    """render()'s response, or the same page rendered earlier for a browser like this one.
-    A page is kept when keep(response) says it is worth it."""
-    seconds = app_settings.MAP_PAGE_CACHE_SECONDS
-    key = shared_page_key(request, page) if seconds else None
-    if key is None:
-        return render()
-    kept = cache.get(key)
-    if kept is not None:
-        content_type, content = kept
-        response = HttpResponse(content, content_type=content_type)
-    else:
-        response = render()
-        if response.status_code == 200 and not response.cookies and keep(response):
-            cache.set(key, (response["Content-Type"], response.content), seconds)
-    # As for the page built here: another page answers a browser that sends cookies.
-    patch_vary_headers(response, ("Cookie",))
-    return response
+def kept_for_the_next_browser(response):
+    """Whether the map page's own answer is worth keeping: not a view restriction's
+    password form, nor an answer the browser may not keep; a page without criteria only
+    once it brings the count squares (kept without, each next visitor's map would ask
+    for them until it expires, though the first one's had them counted)."""
+    context = getattr(response, "context_data", None) or {}
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and "map_options" in context
+        and not any(word in response.get("Cache-Control", "") for word in NOT_FOR_SHARING)
+        and bool(context["active_filters"] or context["map_options"]["cells"])
+    )
+
+
+def serve_kept_map_page(serve):
+    """Wagtail's on_serve_page hook, outermost: a map page kept for browsers without
+    cookies is answered before anything else (Wagtail's view restrictions, two queries
+    and half of such an answer's time: a kept page was rendered for a browser without a
+    session, so it had none, and restricting a page replaces the page tree's version)."""
+
+    def serve_or_keep(page, request, args, kwargs):
+        seconds = app_settings.MAP_PAGE_CACHE_SECONDS
+        key = shared_page_key(request, page) if seconds and isinstance(page, MapPage) else None
+        if key is None:
+            return serve(page, request, args, kwargs)
+        kept = cache.get(key)
+        if kept is not None:
+            content_type, content = kept
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = serve(page, request, args, kwargs)
+            if kept_for_the_next_browser(response):
+                cache.set(key, (response["Content-Type"], response.content), seconds)
+        # As for the page built here: another page answers a browser that sends cookies.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return serve_or_keep

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.formats import get_format
 
 from profiles_module.common.leaflet import tile_layer
-from profiles_module.common.replica import replica_reads
 from profiles_module.conf import app_settings
 from profiles_module.models import Profile, Project
 from profiles_module.models.profiles import ProfileKind
@@ -16,7 +15,6 @@ from profiles_module.search.cards import CARD_FIELDS, cards
 from profiles_module.search.facets import found_newest_first, search_counts
 from profiles_module.search.filters import DEFAULT_KM, ProfileFilterSet
 from profiles_module.search.map_areas import map_areas
-from profiles_module.search.page_cache import shared_page
 from profiles_module.search.query import POINTS_MIN_ZOOM, remembered_cells, with_distance
 
 # Shown above the fold; the other offered filters sit under "More criteria".
@@ -175,27 +173,3 @@ def search_context(request, page):
             "cells": remembered_cells(filterset.search_key()) if not active else {},
         },
     }
-
-
-def serve_map_page(page, request, serve):
-    """The map page's response: serve() (Wagtail's), or the same page as rendered earlier
-    for another browser that sends no cookie (page_cache.py)."""
-
-    def rendered():
-        # The search shows published fiches only: a read replica may answer it. Rendered
-        # inside the block, where the template's lazy querysets are read.
-        with replica_reads():
-            response = serve()
-            if hasattr(response, "render"):
-                response.render()
-        return response
-
-    return shared_page(request, page, rendered, keep=brings_its_squares)
-
-
-def brings_its_squares(response):
-    """Whether a page is worth keeping for the next visitors: one without criteria only
-    once it brings the count squares (kept without, each next visitor's map would ask for
-    them until it expires, though the first one's had them counted)."""
-    context = response.context_data
-    return bool(context["active_filters"] or context["map_options"]["cells"])

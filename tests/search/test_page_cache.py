@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from tests.factories import make_partner, make_profile
 
@@ -98,3 +99,16 @@ def test_an_embedded_page_is_never_kept(client, map_page):
 def test_a_site_can_render_each_page_anew(client, map_page):
     client.get(RENTALS)
     assert searched(client)[1]
+
+
+def test_a_page_restricted_after_it_was_kept_asks_for_its_password(client, map_page, rental):
+    assert rental.public_name in client.get(RENTALS).content.decode()
+    restriction = PageViewRestriction.objects.create(
+        page=map_page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    for _ in range(2):
+        html = client.get(RENTALS).content.decode()
+        assert 'name="password"' in html
+        assert rental.public_name not in html
+    restriction.delete()
+    assert rental.public_name in client.get(RENTALS).content.decode()
