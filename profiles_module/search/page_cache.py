@@ -10,8 +10,9 @@ the same page for the same site, address and language: it is rendered once and k
 Its key holds every version the page is made from (the fiches, the page tree, the
 partners, the lists of choices) and the static files' manifest: a fiche published or
 withdrawn, a page edited or new static files deployed give new keys at once, as for the
-page's parts. What no version follows (the projects layer appearing after their first import,
-a template changed without a static file) waits PROFILES_MAP_PAGE_CACHE_SECONDS at most.
+page's parts. What no version follows (the projects layer appearing after their first
+import, a template deployed without a static file changed) waits
+PROFILES_MAP_PAGE_CACHE_SECONDS at most.
 
 Never kept: a request with a cookie, an embedded page (its <style> carries the request's
 CSP nonce), a preview, an answer other than the search's 200 (a view restriction's form),
