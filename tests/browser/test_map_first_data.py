@@ -125,3 +125,23 @@ def test_the_next_visitor_gets_the_count_squares_with_the_page(page, live_site):
     drawn(page)
     assert len(asked) == 1
     settle(page)
+
+
+@pytest.mark.browser
+def test_squares_that_would_overlap_are_drawn_as_one(page, live_site):
+    # Bourg-lès-Valence and Pont-de-l'Isère, 6 km apart either side of 45° N, the edge of
+    # two cells at national zoom: their squares would cover each other's count.
+    map_page = make_map_page(slug="trouver")
+    for commune in ("26058", "26250", "29019"):
+        make_profile(commune=commune)
+    page.goto(live_site + map_page.url)
+    assert drawn(page).get_attribute("data-count") == "3"
+    labels = page.locator(".fv-cell").evaluate_all(
+        "squares => squares.map((square) => square.getAttribute('aria-label'))"
+    )
+    assert sorted(labels) == ["1 fiche — zoomer", "2 fiches — zoomer"]
+    # The square counting both zooms on them, where each has its own.
+    page.get_by_role("button", name="2 fiches — zoomer").click()
+    page.wait_for_function("() => Number(document.querySelector('[data-fv-map]').dataset.zoom) > 7")
+    assert drawn(page).get_attribute("data-count") == "2"
+    settle(page)

@@ -176,8 +176,12 @@
     (best && best.getElement() ? best.getElement() : element).focus();
   }
 
+  function cellSize(count) {
+    return count < 10 ? 34 : count < 100 ? 42 : count < 1000 ? 50 : 58;
+  }
+
   function cellIcon(count) {
-    var size = count < 10 ? 34 : count < 100 ? 42 : count < 1000 ? 50 : 58;
+    var size = cellSize(count);
     return L.divIcon({
       className: "fv-cell",
       html: "<span aria-hidden=\"true\">" + grouped(count) + "</span>",
@@ -309,6 +313,36 @@
       });
   }
 
+  // The count squares of cells, one square for those that would overlap on screen (a
+  // cell's fiches are drawn at their average point, which may lie near its edge, next to
+  // its neighbour's): their counts summed, at the point their fiches average, so that no
+  // count hides behind another.
+  function apart(features) {
+    var squares = features.map(function (feature) {
+      var c = feature.geometry.coordinates;
+      return { latlng: L.latLng(c[1], c[0]), count: feature.properties.count };
+    });
+    var before;
+    do {  // again while squares were merged: a merged square has moved
+      before = squares.length;
+      var kept = [];
+      squares.forEach(function (square) {
+        square.point = map.latLngToLayerPoint(square.latlng);
+        var near = kept.find(function (other) {
+          return other.point.distanceTo(square.point) < (cellSize(other.count) + cellSize(square.count)) / 2;
+        });
+        if (!near) { kept.push(square); return; }
+        var count = near.count + square.count;
+        near.latlng = L.latLng((near.latlng.lat * near.count + square.latlng.lat * square.count) / count,
+                               (near.latlng.lng * near.count + square.latlng.lng * square.count) / count);
+        near.count = count;
+        near.point = map.latLngToLayerPoint(near.latlng);
+      });
+      squares = kept;
+    } while (squares.length < before);
+    return squares;
+  }
+
   // The data of a view on the map: markers, or count squares.
   function draw(data) {
     var hadFocus = focusedCellPoint();
@@ -324,11 +358,9 @@
       total = data.features.length;
     } else {
       cells.clearLayers();
-      data.features.forEach(function (feature) {
-        var c = feature.geometry.coordinates;
-        var count = feature.properties.count;
-        total += count;
-        cellMarker([c[1], c[0]], count).addTo(cells);
+      apart(data.features).forEach(function (square) {
+        total += square.count;
+        cellMarker(square.latlng, square.count).addTo(cells);
       });
     }
     restoreFocus(hadFocus);
