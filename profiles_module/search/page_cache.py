@@ -15,8 +15,9 @@ import, a template deployed without a static file changed) waits
 PROFILES_MAP_PAGE_CACHE_SECONDS at most.
 
 Never kept: a request with a cookie, an embedded page (its <style> carries the request's
-CSP nonce), a preview, an answer other than the search's 200 (a view restriction's form),
-one that sets a cookie or that the browser itself may not keep.
+CSP nonce), an answer other than the search's 200 (a view restriction's form), one that
+sets a cookie or that the browser itself may not keep. Previews never come this way:
+Wagtail serves them without its on_serve_page chain.
 """
 
 import hashlib
@@ -51,12 +52,7 @@ def settings_changed(**kwargs):
 def shared_page_key(request, page):
     """The key of this request's page when every cookie-less browser gets the same page,
     else None."""
-    if (
-        request.method != "GET"
-        or request.COOKIES
-        or is_embedded(request)
-        or getattr(request, "is_preview", False)
-    ):
+    if request.method != "GET" or request.COOKIES or is_embedded(request):
         return None
     site = request_site(request)
     name = repr(
