@@ -28,6 +28,7 @@ def legal_links(context):
     return remembered(
         ("legal", site.pk, translation.get_language(), host, get_script_prefix()),
         lambda: [(page.title, page.get_url(request=request)) for page in legal_pages(context)],
+        in_process=True,
     )
 
 

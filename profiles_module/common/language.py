@@ -70,6 +70,7 @@ def translation_urls(request, page):
     return remembered(
         ("translations", page.pk, request.get_host(), request.path, get_script_prefix()),
         lambda: {code: page_url(request, page, code) for code, _name in settings.LANGUAGES},
+        in_process=True,
     )
 
 

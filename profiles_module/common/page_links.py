@@ -15,9 +15,10 @@ PUBLISHED_PAGES = CacheVersion("profiles_module:pages:version")
 CACHE_SECONDS = 60 * 60
 
 
-def remembered(parts, compute):
-    """compute(), kept under these key parts until the page tree changes."""
-    return PUBLISHED_PAGES.remembered(parts, compute, CACHE_SECONDS)
+def remembered(parts, compute, *, in_process=False):
+    """compute(), kept under these key parts until the page tree changes (in_process: as
+    CacheVersion.remembered says)."""
+    return PUBLISHED_PAGES.remembered(parts, compute, CACHE_SECONDS, in_process=in_process)
 
 
 def page_saved(sender, instance, **kwargs):

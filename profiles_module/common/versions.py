@@ -9,7 +9,10 @@ hour).
 """
 
 import hashlib
+import time
 import uuid
+from collections import OrderedDict
+from contextlib import suppress
 from contextvars import ContextVar
 
 from django.core.cache import cache
@@ -20,8 +23,12 @@ _read_in_request = ContextVar("profiles_module_versions", default=None)
 
 
 class CacheVersion:
+    # The key of every version: a request reads them all at once (VersionsReadOncePerRequest).
+    keys = []
+
     def __init__(self, key):
         self.key = key
+        CacheVersion.keys.append(key)
 
     def current(self):
         read = _read_in_request.get()
@@ -47,23 +54,48 @@ class CacheVersion:
         self.replace()
         transaction.on_commit(self.replace)
 
-    def remembered(self, parts, compute, seconds):
+    def remembered(self, parts, compute, seconds, *, in_process=False):
         """compute(), kept in the shared cache under these key parts until the version is
-        replaced (or `seconds` pass: only a change the signals miss waits that long)."""
-        name = repr((self.current(), *parts)).encode()
+        replaced (or `seconds` pass: only a change the signals miss waits that long).
+
+        in_process: kept in this process's memory too, for what most requests read and
+        none changes (plain data, not model instances a request could alter): a round
+        trip to the shared cache and an unpickling each, a search page read seven.
+        """
+        version = self.current()
+        name = repr((version, *parts)).encode()
         key = f"{self.key}:{hashlib.sha256(name).hexdigest()}"
-        return cache.get_or_set(key, compute, seconds)
+        # Without a version (a dummy cache keeps none) the key would never change.
+        if not in_process or version is None:
+            return cache.get_or_set(key, compute, seconds)
+        return IN_PROCESS.get(key, lambda: cache.get_or_set(key, compute, seconds), seconds)
 
 
-def current_versions(*versions):
-    """[version.current() for version in versions]; in a request, those not read yet
-    are asked of the shared cache in one round trip."""
-    read = _read_in_request.get()
-    if read is not None:
-        missing = [version.key for version in versions if version.key not in read]
-        if len(missing) > 1:
-            read.update(cache.get_many(missing))
-    return [version.current() for version in versions]
+class KeptInProcess:
+    """Values by key, each until its time is up; bounded, the least recently used are
+    dropped. The keys hold their version, so a change makes new keys here as in the
+    shared cache, and the old entries are never read again."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()  # {key: (monotonic time it expires, value)}
+
+    def get(self, key, read, seconds):
+        now = time.monotonic()
+        expires, value = self.entries.get(key, (0, None))
+        if expires <= now:
+            value = read()
+            self.entries[key] = (now + seconds, value)
+        # A thread of a threaded server may have dropped it meanwhile.
+        with suppress(KeyError):
+            self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            with suppress(KeyError):
+                self.entries.popitem(last=False)
+        return value
+
+
+IN_PROCESS = KeptInProcess(1024)
 
 
 # Replaced whenever a fiche, its sectors or its options change (see apps.py and the
@@ -83,7 +115,8 @@ class VersionsReadOncePerRequest:
 
     A search page asked for the same four versions eleven times (its route, frame,
     lists, counts, partner), a round trip to Redis each: a seventh of a worker's time
-    under load.
+    under load. They are now asked for together, in one round trip, as the request
+    starts: nearly every request but a static file's reads two or more.
 
     A request now serves one state of the site, the one it started with, plus its own
     changes; the next request sees every other process's. Outside a request (tasks,
@@ -94,7 +127,7 @@ class VersionsReadOncePerRequest:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _read_in_request.set({})
+        token = _read_in_request.set(cache.get_many(CacheVersion.keys))
         try:
             return self.get_response(request)
         finally:

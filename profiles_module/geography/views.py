@@ -39,6 +39,6 @@ def commune_autocomplete(request):
     # Everyone types the same first letters: each answer is kept in the shared cache
     # (matching 35,000 names anywhere in them is a scan, 10 ms) until the geography changes.
     results = CHOICE_LISTS.remembered(
-        ("communes", query, territory, limit), suggested, SUGGESTED_SECONDS
+        ("communes", query, territory, limit), suggested, SUGGESTED_SECONDS, in_process=True
     )
     return JsonResponse({"results": results})

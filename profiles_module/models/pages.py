@@ -126,7 +126,7 @@ class MapPage(Page):
     def live_territory(self):
         """get_territory() of the published page, read on every search: from the shared
         cache until the page tree changes (not for a preview, which holds its draft's)."""
-        return remembered(("territory", self.pk), self.get_territory)
+        return remembered(("territory", self.pk), self.get_territory, in_process=True)
 
     def offered_filters(self):
         return list(self.filters) or list(SearchFilter.values)

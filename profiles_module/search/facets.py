@@ -213,6 +213,7 @@ def narrowed_fiches(filterset, narrowing, sets):
         ("narrowed fiches", sets.read_at, filterset.territory, filterset.kinds, criteria),
         read,
         SEARCH_CACHE_SECONDS,
+        in_process=True,
     )
     return found
 

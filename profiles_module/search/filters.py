@@ -203,7 +203,9 @@ def place_choices(territory):
             list(territory.regions_queryset().values_list("code", "name")),
         )
 
-    return CHOICE_LISTS.remembered(("places", territory), read, CHOICE_LIST_SECONDS)
+    return CHOICE_LISTS.remembered(
+        ("places", territory), read, CHOICE_LIST_SECONDS, in_process=True
+    )
 
 
 def option_rows():
@@ -214,6 +216,7 @@ def option_rows():
             ProfileOption.objects.values_list("pk", "category", "slug", "label", "label_en")
         ),
         CHOICE_LIST_SECONDS,
+        in_process=True,
     )
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 
 from profiles_module.common.page_links import PUBLISHED_PAGES
 from profiles_module.common.sites import request_site
-from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES, current_versions
+from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES
 from profiles_module.conf import app_settings
 from profiles_module.models import MapPage
 from profiles_module.models.partners import PARTNERS_VERSION
@@ -57,7 +57,7 @@ def shared_page_key(request, page):
     site = request_site(request)
     name = repr(
         (
-            *current_versions(*PAGE_VERSIONS),
+            *(version.current() for version in PAGE_VERSIONS),
             getattr(staticfiles_storage, "manifest_hash", ""),
             _settings_generation,
             page.pk,
