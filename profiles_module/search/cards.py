@@ -12,10 +12,14 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from profiles_module.common.paths import profile_path_parts, profile_slug
+from profiles_module.models.facets import OPTION_FACETS
 from profiles_module.models.geography import Departement
 from profiles_module.models.options import ProfileOption
 from profiles_module.models.profiles import Profile, Sector, choice_labels
+from profiles_module.search.filters import option_rows
 from profiles_module.search.rendered import RENDERED_CARDS
+
+FACET_PROJECT_KINDS = OPTION_FACETS["project_kinds"]
 
 # What a card of the map page shows (cards()), and the map's bounds.
 CARD_FIELDS = [
@@ -33,6 +37,8 @@ CARD_FIELDS = [
     "longitude",
     "created_at",
     "last_confirmed_at",
+    # Its kinds of project, as option ids between spaces (models/facets.py).
+    FACET_PROJECT_KINDS,
 ]
 
 
@@ -79,17 +85,15 @@ def public_sectors(profile_ids):
     return sectors
 
 
-def project_kind_labels(profile_ids):
-    """{profile id: [its kinds of project, as str(ProfileOption)]}, read as rows in one query."""
-    rows = (
-        Profile.project_kinds.through.objects.filter(profile_id__in=profile_ids)
-        .order_by(*(f"profileoption__{name}" for name in ProfileOption._meta.ordering))
-        .values_list("profile_id", "profileoption__label", "profileoption__label_en")
-    )
-    labels = {}
-    for profile_id, label, label_en in rows:
-        labels.setdefault(profile_id, []).append(ProfileOption.display_label(label, label_en))
-    return labels
+def project_kind_labels():
+    """{option id, as text: label} of the kinds of project, in their order: from the
+    lists of choices every search reads (option_rows), so that a card's kinds of project
+    cost no query of their own."""
+    return {
+        str(pk): ProfileOption.display_label(label, label_en)
+        for pk, category, _slug, label, label_en in option_rows()
+        if category == ProfileOption.Category.PROJECT_KIND
+    }
 
 
 # A result of the map page; a host site may override it.
@@ -100,7 +104,7 @@ def cards(profiles, back, show_distance=False):
     """What each card of the map page shows, as text, and its HTML (CARD_TEMPLATE).
 
     Computed here once per card, from rows rather than model instances, the labels of the
-    sectors and kinds of project read as rows too (two queries): as template tags, filters
+    sectors read as rows too (one query): as template tags, filters
     and related objects, the same work (some fifty variables and tags, and a dozen model
     instances per card) took a third of the page's time. ``profiles``: a page of the
     search, as dicts of CARD_FIELDS (and ``distance_km`` to show it); ``back``: the search
@@ -109,7 +113,7 @@ def cards(profiles, back, show_distance=False):
     profiles = list(profiles)
     ids = [profile["id"] for profile in profiles]
     sectors = public_sectors(ids) if ids else {}
-    kinds = project_kind_labels(ids) if ids else {}
+    kind_labels = project_kind_labels()
     back_param = quote(back)  # As the urlencode filter.
     # As profile_page_path() and localtime() do for each, once for the page.
     before, middle, after = profile_path_parts(get_script_prefix(), get_urlconf(), get_language())
@@ -152,8 +156,10 @@ def cards(profiles, back, show_distance=False):
         for field in ("tenure", "setting", "horizon"):
             if profile[field]:
                 facts.append((headings[field], display(profile, field)))
-        if kinds.get(profile["id"]):
-            facts.append((headings["projects"], ", ".join(kinds[profile["id"]])))
+        chosen = profile[FACET_PROJECT_KINDS].split()
+        if chosen:
+            labels = [label for pk, label in kind_labels.items() if pk in chosen]
+            facts.append((headings["projects"], ", ".join(labels)))
         confirmed = localtime(profile["last_confirmed_at"] or profile["created_at"], timezone)
         month = ("month", confirmed.year, confirmed.month)
         if month not in texts:

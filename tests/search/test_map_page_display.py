@@ -5,10 +5,11 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.test.html import parse_html
 from django.utils import translation
 
-from profiles_module.models import Commune
+from profiles_module.models import Commune, ProfileOption
 from tests.factories import make_map_page, make_profile
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,32 @@ def test_only_a_search_by_place_moves_the_map_to_its_results(client, map_page):
     loire = map_options(client.get(map_page.url + "?departement=42&tenure=cooperative"))
     assert loire["followsResults"]
     assert not contains(loire["bounds"], BREST)
+
+
+def kinds_of_project_on_cards(response):
+    """{public name: its card's "Type de projet" line, or None}."""
+    html = response.content.decode()
+    found = {}
+    for card in re.findall(r'<article class="fv-card".*?</article>', html, re.S):
+        name = re.search(r'<a href="[^"]*">([^<]+)</a>', card).group(1)
+        line = re.search(r"<dt>Type de projet</dt><dd>([^<]*)</dd>", card)
+        found[name] = line.group(1) if line else None
+    return found
+
+
+def test_a_card_names_its_kinds_of_project_in_their_order_and_follows_a_change(client, map_page):
+    kinds = {o.slug: o for o in ProfileOption.objects.filter(category="project_kind")}
+    fiche = make_profile(public_name="Les Tilleuls")
+    fiche.project_kinds.set([kinds["renovation"], kinds["new_build"]])
+    fiche.save()
+    make_profile(public_name="Sans préférence", email="autre@example.org")
+    with override_settings(PROFILES_MAP_PAGE_CACHE_SECONDS=0):
+        assert kinds_of_project_on_cards(client.get(map_page.url)) == {
+            "Les Tilleuls": "construction neuve, réhabilitation",
+            "Sans préférence": None,
+        }
+        fiche.project_kinds.set([kinds["renovation"]])
+        fiche.save()
+        assert kinds_of_project_on_cards(client.get(map_page.url))["Les Tilleuls"] == (
+            "réhabilitation"
+        )
