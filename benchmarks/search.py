@@ -101,12 +101,15 @@ def print_row(label, timings, sql_timings, counts):
         percentile(timings, 0.95),
         percentile(sql_timings, 0.5),
     )
-    ratio = p50 / sql50 if sql50 else float("inf")
+    # A request without SQL (answered from the cache) has no ratio to it: p50 over the
+    # cost of opening a cursor would say nothing.
+    ratio = p50 / sql50 if max(counts) else None
     print(
-        f"{label:38} {p50:7.1f}ms {p95:7.1f}ms {sql50:7.1f}ms {ratio:5.1f}x "
+        f"{label:38} {p50:7.1f}ms {p95:7.1f}ms {sql50:7.1f}ms "
+        f"{'—' if ratio is None else f'{ratio:.1f}x':>6} "
         f"{'/'.join(str(c) for c in sorted(counts)):>7}"
     )
-    return p95, ratio
+    return p95, ratio or 0
 
 
 def pages_with_facets_uncached(client, page_url, repeat):
