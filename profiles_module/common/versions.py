@@ -59,8 +59,9 @@ class CacheVersion:
         replaced (or `seconds` pass: only a change the signals miss waits that long).
 
         in_process: kept in this process's memory too, for what most requests read and
-        none changes (plain data, not model instances a request could alter): a round
-        trip to the shared cache and an unpickling each, a search page read seven.
+        none changes (plain data, not model instances a request could alter): each read
+        of the shared cache is a round trip and an unpickling, and a search page made
+        seven such reads.
         """
         version = self.current()
         name = repr((version, *parts)).encode()
@@ -82,7 +83,7 @@ class KeptInProcess:
 
     def get(self, key, read, seconds):
         now = time.monotonic()
-        expires, value = self.entries.get(key, (0, None))
+        expires, value = self.entries.get(key, (float("-inf"), None))
         if expires <= now:
             value = read()
             self.entries[key] = (now + seconds, value)
