@@ -128,7 +128,13 @@ class VersionsReadOncePerRequest:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _read_in_request.set(cache.get_many(CacheVersion.keys))
+        try:
+            read = cache.get_many(CacheVersion.keys)
+        except Exception:
+            # The cache is down: each version is then asked for where it is used, so that
+            # only what needs one fails (the health check still answers 503, not 500).
+            read = {}
+        token = _read_in_request.set(read)
         try:
             return self.get_response(request)
         finally:
