@@ -65,3 +65,11 @@ def map_requests(tab):
     asked = []
     tab.on("request", lambda request: endpoint in request.url and asked.append(request.url))
     return asked
+
+
+def listed_names(page):
+    """The names of the map page's result cards, sorted. Read as text content: cards
+    below the screen are laid out only once scrolled to (content-visibility), and
+    innerText gives nothing for what is not laid out, though the name is in the page
+    for screen readers and find-in-page alike."""
+    return sorted(page.locator(".fv-card__name a").all_text_contents())

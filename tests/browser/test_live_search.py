@@ -6,7 +6,7 @@ import pytest
 
 from home.models import HomePage
 from profiles_module.models import MapPage
-from tests.browser import map_requests, settle
+from tests.browser import listed_names, map_requests, settle
 from tests.browser.conftest import DESKTOP_VIEWPORT, _new_context
 from tests.factories import make_profile
 
@@ -41,10 +41,6 @@ def wait_for_search(page, part):
     page.wait_for_function(f"() => ({SEARCHED})().includes({part!r})")
 
 
-def names(page):
-    return sorted(page.locator(".fv-card__name a").all_inner_texts())
-
-
 def choice(page, name, value):
     return page.locator(f"input[name={name}][value={value}]")
 
@@ -72,7 +68,7 @@ def search_live(page, live_site, map_page):
     assert page.locator(".fv-count").inner_text().strip() == (
         "4 foyers correspondent à votre recherche"
     )
-    assert names(page) == ["Lyonnais", "Montse", "Romane", "Stéphane"]
+    assert listed_names(page) == ["Lyonnais", "Montse", "Romane", "Stéphane"]
     # The other criteria's counts follow; the tenures' own do not (what a tick adds).
     assert count_of(page, "kind", "household") == "(4)"
     assert count_of(page, "tenure", "rental") == "(1)"
@@ -87,7 +83,7 @@ def search_live(page, live_site, map_page):
     # Words, once typing pauses.
     page.locator("#id_q").fill("jardin")
     wait_for_search(page, "q=jardin")
-    assert names(page) == ["Montse", "Stéphane"]
+    assert listed_names(page) == ["Montse", "Stéphane"]
     assert page.evaluate("() => document.activeElement.id") == "id_q"
     assert page.evaluate("() => window.fvSamePage") is True
     return page.url
@@ -114,7 +110,7 @@ def test_a_search_updates_as_you_click_and_can_be_shared(
     other.goto(shared)
     assert other.locator("input[name=tenure][value=cooperative]").is_checked()
     assert other.locator("#id_q").input_value() == "jardin"
-    assert sorted(other.locator(".fv-card__name a").all_inner_texts()) == ["Montse", "Stéphane"]
+    assert listed_names(other) == ["Montse", "Stéphane"]
     other.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.bounds")
     theirs = other.locator("[data-fv-map]").get_attribute("data-bounds")
     # The same place (west, south, east, north), to the rounding of the shared centre.

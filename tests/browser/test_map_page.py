@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from home.models import HomePage
 from profiles_module.models import MapPage
-from tests.browser import settle
+from tests.browser import listed_names, settle
 from tests.factories import make_map_page, make_profile
 
 
@@ -34,7 +34,7 @@ def test_filter_then_list_and_markers_agree_then_open_a_profile(page, live_site)
     assert page.locator(".fv-count").inner_text().strip() == (
         "3 foyers correspondent à votre recherche"
     )
-    listed = sorted(page.locator(".fv-card__name a").all_inner_texts())
+    listed = listed_names(page)
     assert listed == ["Montse", "Romane", "Stéphane"]
 
     # The map fits the results, then shows one marker per listed profile.
