@@ -74,14 +74,15 @@ class CacheVersion:
 
 class KeptInProcess:
     """Values by key, each until its time is up; bounded, the least recently used are
-    dropped. The keys hold their version, so a change makes new keys here as in the
-    shared cache, and the old entries are never read again."""
+    dropped. A key holds everything its value depends on: a change makes a new key."""
 
     def __init__(self, size):
         self.size = size
         self.entries = OrderedDict()  # {key: (monotonic time it expires, value)}
 
-    def get(self, key, read, seconds):
+    def get(self, key, read, seconds=float("inf")):
+        """The value kept under key, else read() kept for seconds (without them, until
+        dropped as least recently used)."""
         now = time.monotonic()
         expires, value = self.entries.get(key, (float("-inf"), None))
         if expires <= now:
@@ -96,6 +97,8 @@ class KeptInProcess:
         return value
 
 
+# remembered()'s copies: their keys hold their version, so a change makes new keys here as
+# in the shared cache, and the old entries are never read again.
 IN_PROCESS = KeptInProcess(1024)
 
 
