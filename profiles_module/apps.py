@@ -32,8 +32,16 @@ class ProfilesModuleConfig(AppConfig):
         from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES
         from profiles_module.contact.history import history_data
         from profiles_module.contact.retention import forget_household
-        from profiles_module.models import Departement, Profile, ProfileOption, Region, Sector
+        from profiles_module.models import (
+            Departement,
+            Profile,
+            ProfileOption,
+            Project,
+            Region,
+            Sector,
+        )
         from profiles_module.models.profiles import option_deleted, option_deleting, sector_changed
+        from profiles_module.models.projects import PROJECTS_VERSION
         from profiles_module.partners import signals as partner_signals
         from profiles_module.publication import views as publication_views
         from profiles_module.publication.lifecycle import (
@@ -103,3 +111,6 @@ class ProfilesModuleConfig(AppConfig):
             post_save.connect(
                 PUBLISHED_PAGES.forget, sender=model, dispatch_uid=f"fv_pages_{model.__name__}"
             )
+        # Whether a map page shows the projects layer; the import replaces it too.
+        for signal in (post_save, post_delete):
+            signal.connect(PROJECTS_VERSION.forget, sender=Project, dispatch_uid="fv_projects")

@@ -10,7 +10,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtailgeowidget.helpers import geosgeometry_str_to_struct
 
 from profiles_module.common.fields import ChoiceListField
@@ -127,6 +127,21 @@ class MapPage(Page):
         """get_territory() of the published page, read on every search: from the shared
         cache until the page tree changes (not for a preview, which holds its draft's)."""
         return remembered(("territory", self.pk), self.get_territory, in_process=True)
+
+    def get_view_restrictions(self):
+        """Wagtail's, which it asks before serving every search: two queries (the page's
+        ancestors, then their restrictions) and a tenth of a searched page's time in
+        Django, for pages that nearly always have none. Their ids are kept until the page
+        tree changes (restricting a page, or moving one, replaces its version); the
+        restrictions themselves are read only when there are some."""
+        ids = remembered(
+            ("view-restrictions", self.pk),
+            lambda: list(super(MapPage, self).get_view_restrictions().values_list("pk", flat=True)),
+            in_process=True,
+        )
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
 
     def offered_filters(self):
         return list(self.filters) or list(SearchFilter.values)

@@ -7,13 +7,28 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from profiles_module.common.versions import CacheVersion
+
 from .geography import Commune
+
+# Replaced by each import and by any other change to a project (apps.py): the map pages,
+# which say whether there is a projects layer to show, follow it.
+PROJECTS_VERSION = CacheVersion("profiles_module:projects:version")
+# Only a change missed by both (a raw SQL update) waits this long.
+PROJECTS_CACHE_SECONDS = 60 * 60
 
 
 class ProjectQuerySet(models.QuerySet):
     def current(self):
         """Projects still in the national database: the only ones shown anywhere public."""
         return self.filter(gone_at__isnull=True)
+
+    def any_shown(self):
+        """Whether a current project can be shown, asked by every search (its map offers
+        the layer then): kept until the projects change."""
+        return PROJECTS_VERSION.remembered(
+            ("any-current",), self.current().exists, PROJECTS_CACHE_SECONDS, in_process=True
+        )
 
     def matching(self, text):
         """Projects whose name or commune contains every word of `text` (case-insensitive)."""

@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from profiles_module.conf import app_settings
 from profiles_module.models import Commune, Project, ProjectImport, normalize_place_name
+from profiles_module.models.projects import PROJECTS_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -326,6 +327,8 @@ def apply(entries, log, now):
         )
     gone = [p.pk for bazar_id, p in existing.items() if bazar_id not in seen and p.is_current]
     log.removed = Project.objects.filter(pk__in=gone).update(gone_at=now)
+    # Bulk writes send no signal: the pages that show the projects follow this version.
+    PROJECTS_VERSION.forget()
     log.skipped = len(skipped)
     log.skipped_ids = "\n".join(skipped)
 

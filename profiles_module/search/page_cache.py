@@ -8,11 +8,10 @@ no signed-in editor, no message waiting and no form token, so every such browser
 the same page for the same site, address and language: it is rendered once and kept.
 
 Its key holds every version the page is made from (the fiches, the page tree, the
-partners, the lists of choices) and the static files' manifest: a fiche published or
-withdrawn, a page edited or new static files deployed give new keys at once, as for the
-page's parts. What no version follows (the projects layer appearing after their first
-import, a template deployed without a static file changed) waits
-PROFILES_MAP_PAGE_CACHE_SECONDS at most.
+partners, the lists of choices, the projects) and the static files' manifest: a fiche
+published or withdrawn, a page edited, projects imported or new static files deployed
+give new keys at once, as for the page's parts. What no version follows (a template
+deployed without a static file changed) waits PROFILES_MAP_PAGE_CACHE_SECONDS at most.
 
 Never kept: a request with a cookie, an embedded page (its <style> carries the request's
 CSP nonce), an answer other than the search's 200 (a view restriction's form), one that
@@ -34,9 +33,10 @@ from profiles_module.common.versions import CHOICE_LISTS, SEARCHED_FICHES
 from profiles_module.conf import app_settings
 from profiles_module.models import MapPage
 from profiles_module.models.partners import PARTNERS_VERSION
+from profiles_module.models.projects import PROJECTS_VERSION
 from profiles_module.partners.embed import is_embedded
 
-PAGE_VERSIONS = (SEARCHED_FICHES, PUBLISHED_PAGES, PARTNERS_VERSION, CHOICE_LISTS)
+PAGE_VERSIONS = (SEARCHED_FICHES, PUBLISHED_PAGES, PARTNERS_VERSION, CHOICE_LISTS, PROJECTS_VERSION)
 # Cache-Control's words for an answer meant for one browser only.
 NOT_FOR_SHARING = ("private", "no-cache", "no-store")
 

@@ -140,7 +140,7 @@ def search_context(request, page):
         "show_distance": show_distance,
         "tiles": tile_layer(),
         # The projects of the national database as a layer to tick, when there are any.
-        "projects_layer": Project.objects.current().exists(),
+        "projects_layer": Project.objects.any_shown(),
         # The map's legend: each kind of profile the page shows, with its marker's shape.
         "marker_kinds": [
             (value, label) for value, label in ProfileKind.choices if not kinds or value in kinds

@@ -219,6 +219,17 @@ def test_without_current_projects_the_map_page_offers_no_layer(client, map_page,
     assert "fv-projects-toggle" not in html and "data-fv-projects" not in html
 
 
+def test_the_layer_shows_at_once_after_the_first_import(client, map_page, tmp_path):
+    # Browsers without cookies share one kept page of a search: it must follow imports.
+    make_profile(tenure="rental")
+    search = map_page.url + "?tenure=rental"
+    assert "data-fv-projects" not in client.get(search).content.decode()
+    path = tmp_path / "projets.json"
+    path.write_bytes(answer(entry("LesToits", "Les Toits partagés")))
+    import_projects(path=path)
+    assert "data-fv-projects" in client.get(search).content.decode()
+
+
 # --- The admin: read-only for everyone.
 
 

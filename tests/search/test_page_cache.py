@@ -112,3 +112,16 @@ def test_a_page_restricted_after_it_was_kept_asks_for_its_password(client, map_p
         assert rental.public_name not in html
     restriction.delete()
     assert rental.public_name in client.get(RENTALS).content.decode()
+
+
+def test_a_restriction_on_a_parent_page_applies_at_once_to_searches(map_page, rental):
+    browser = Client()
+    browser.cookies["seen"] = "1"  # a browser with a cookie: its page searched each time
+    assert rental.public_name in browser.get(RENTALS).content.decode()
+    restriction = PageViewRestriction.objects.create(
+        page=map_page.get_parent(), restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    html = browser.get(RENTALS).content.decode()
+    assert 'name="password"' in html and rental.public_name not in html
+    restriction.delete()
+    assert rental.public_name in browser.get(RENTALS).content.decode()
