@@ -88,9 +88,9 @@ def kept_for_the_next_browser(response):
 
 def serve_kept_map_page(serve):
     """Wagtail's on_serve_page hook, outermost: a map page kept for browsers without
-    cookies is answered before anything else (Wagtail's view restrictions, two queries
-    and half of such an answer's time: a kept page was rendered for a browser without a
-    session, so it had none, and restricting a page replaces the page tree's version)."""
+    cookies is answered before anything else, Wagtail's view restrictions included: a
+    kept page was rendered for a browser without a session, so it had none, and
+    restricting a page replaces the page tree's version, which its key holds."""
 
     def serve_or_keep(page, request, args, kwargs):
         seconds = app_settings.MAP_PAGE_CACHE_SECONDS
