@@ -130,7 +130,7 @@ class MapPage(Page):
 
     def get_view_restrictions(self):
         """Wagtail's, which it asks before serving every search: two queries (the page's
-        ancestors, then their restrictions) and a tenth of a searched page's time in
+        ancestors, then their restrictions) and 7 % of a searched page's instructions in
         Django, for pages that nearly always have none. Their ids are kept until the page
         tree changes (restricting a page, or moving one, replaces its version); the
         restrictions themselves are read only when there are some."""
