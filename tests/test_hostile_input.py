@@ -33,6 +33,10 @@ MB = 1_000_000
 # Digits: a word character for the address pattern and a digit for the phone one.
 HUGE = "1" * MB
 SENDER = "sacha@example.net"
+# CPU seconds within which a megabyte is handled "at once": linear handling takes 0.3-0.8 s
+# here when run alone and up to 1.1 s late in a whole run on a slow machine (SQLite's work
+# counts: it runs in this process); a quadratic pattern takes minutes.
+AT_ONCE = 3
 
 
 def timed(call):
@@ -73,7 +77,7 @@ def test_each_validator_reads_a_megabyte_within_a_second(validator, shape):
         return None
 
     _, seconds = timed(run)
-    assert seconds < 1
+    assert seconds < AT_ONCE
 
 
 @pytest.mark.parametrize("field", ["public_name", "values_other", "presentation"])
@@ -92,7 +96,7 @@ def test_the_models_full_clean_reads_a_megabyte_within_a_second(field):
         return {}
 
     errors, seconds = timed(full_clean)
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert field in errors
 
 
@@ -125,7 +129,7 @@ def test_a_megabyte_in_any_field_of_the_publication_form_is_refused_at_once(
     if field != box:
         data.pop(box, None)  # What is sent without JavaScript: the typed text, no id.
     response, seconds = timed(lambda: client.post(publish_page.url, data))
-    assert seconds < 1
+    assert seconds < AT_ONCE
     if field in (
         "photo",
         "place_identified",
@@ -215,7 +219,7 @@ def test_a_megabyte_in_the_owners_edit_form_is_refused_at_once(owner, field):
     profile = owner.profile
     url = reverse("profiles_module:manage_edit")
     response, seconds = timed(lambda: owner.post(url, edit_data(profile, **{field: HUGE})))
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert response.status_code == 200
     html = response.content.decode()
     assert field_error(html, field) or "error-summary" in html
@@ -231,7 +235,7 @@ def test_a_megabyte_as_an_address_is_refused_at_once(client, owner, name, method
     response, seconds = timed(
         lambda: owner.post(reverse(f"profiles_module:{name}"), {"email": HUGE})
     )
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert response.status_code in (200, 400)
     assert TOO_LONG in field_error(response.content.decode(), "email")
     assert not mail.outbox
@@ -289,7 +293,7 @@ def test_a_megabyte_in_a_contact_form_is_refused_at_once(client, contact_form, f
         "form_token": contact_token(target),
     }
     response, seconds = timed(lambda: client.post(url, data | {field: HUGE}))
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert response.status_code in (200, 400)
     html = response.content.decode()
     assert TOO_LONG in field_error(html, field)
@@ -302,7 +306,7 @@ def test_a_megabyte_as_a_contact_form_token_is_refused_at_once(client, contact_f
     url, _target = contact_form
     data = {"sender_name": "Sacha", "sender_address": SENDER, "message": "Bonjour."}
     response, seconds = timed(lambda: client.post(url, data | {"form_token": HUGE}))
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert response.status_code in (200, 400)
     assert not mail.outbox
 
@@ -322,7 +326,7 @@ def test_a_megabyte_in_an_abuse_report_is_refused_at_once(client):
     line = next(line for line in email.body.splitlines() if "/contact/signaler/" in line)
     report = "/" + line.strip().split("://", 1)[1].split("/", 1)[1]
     response, seconds = timed(lambda: client.post(report, {"comment": HUGE}))
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert response.status_code == 400
     assert TOO_LONG in field_error(response.content.decode(), "comment")
 
@@ -339,7 +343,7 @@ def test_a_contact_block_of_a_page_id_past_the_integer_range_is_404(client):
 def test_a_megabyte_in_the_map_search_is_refused_at_once(client, map_page, field):
     make_profile(public_name="Camille")
     response, seconds = timed(lambda: client.get(map_page.url, {field: HUGE, "kind": "household"}))
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert response.status_code == 200
     html = response.content.decode()
     assert TOO_LONG in field_error(html, field)
@@ -355,7 +359,7 @@ MAP = "/futurs-voisins/api/v1/profiles/map/"
 @pytest.mark.parametrize("field", ["q", "commune"])
 def test_a_megabyte_in_an_api_filter_is_a_400_at_once(client, field):
     response, seconds = timed(lambda: client.get(API, {field: HUGE}))
-    assert seconds < 1
+    assert seconds < AT_ONCE
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [field]
 
