@@ -49,6 +49,16 @@ class CacheVersion:
         if read is not None:
             read[self.key] = version  # The request sees its own change.
 
+    def pin(self, version):
+        """The rest of the request being served reads `version` as the current one, so
+        that everything it computes and keeps is filed under the state it was made from.
+        False outside a request (a task, a command), which always reads the current one."""
+        read = _read_in_request.get()
+        if read is None:
+            return False
+        read[self.key] = version
+        return True
+
     def forget(self, **kwargs):
         """A signal handler: a new version now, and again once the change is committed."""
         self.replace()

@@ -90,6 +90,7 @@ READ = ("pk", "created_at", *COLUMNS.values(), *FACET_COLUMNS.values(), *OTHER_C
 def search_counts(filterset):
     """(number of results, {criterion: {choice value: count}}) of the search, for the
     criteria it offers; kept in the shared cache under the search's key."""
+    choice_sets()  # First: it may pin the state the search is made from, which the key holds.
     key = "profiles_module:counts:" + filterset.search_key()
     return cache.get_or_set(key, lambda: counted(filterset), SEARCH_CACHE_SECONDS)
 
@@ -352,13 +353,19 @@ SETS_KEY = "profiles_module:facet-sets:numbered-by-age:"
 
 
 def choice_sets():
-    """The sets of the fiches as they are now, read at most once per change of a fiche
-    (and per ten minutes, as "confirmed within N months" moves) for all processes.
+    """The sets of the fiches as they are now, read by one process at a time, at most
+    once per change of a fiche (and per ten minutes, as "confirmed within N months"
+    moves), for all processes.
 
-    When ten minutes have passed, one process reads them again while the others keep
-    theirs a moment longer: every worker reading them at once (0.8 s each) stalled the
-    site for seconds every ten minutes under load. After a fiche changes there is no
-    older copy to keep: the counts would be kept under the new version."""
+    Reading them takes a second or more at 100,000 fiches. Every worker reading them at
+    once, after a fiche changed or ten minutes passed, stalled every search for seconds
+    (3 s on two cores with four workers): so while one process reads them, the others
+    answer from the copy they have. Ten minutes old, it is still the fiches' current
+    state. Older than a change, it is the state before it: the request is then served
+    wholly from that state (SEARCHED_FICHES.pin), so the counts and pages it keeps are
+    filed under the version they were made from, never under the new one. Its page of
+    results reads the fiches themselves as they are now: a fiche withdrawn meanwhile is
+    not listed, a new one shows once the sets are read, a second or two later."""
     version = SEARCHED_FICHES.current()
     sets = _read.get(version)
     if sets is not None and time.time() - sets.read_at <= SEARCH_CACHE_SECONDS:
@@ -367,13 +374,21 @@ def choice_sets():
     shared = cache.get(key)
     if shared is not None and time.time() - shared.read_at <= SEARCH_CACHE_SECONDS:
         sets = shared
-    elif shared is None or cache.add(key + ":reading", True, 60):
+    elif cache.add(key + ":reading", True, 60):
         sets = ChoiceSets.read()
         # Kept past its ten minutes, for the processes waiting for the next read.
         cache.set(key, sets, 2 * SEARCH_CACHE_SECONDS)
         cache.delete(key + ":reading")
+    elif shared is not None or sets is not None:
+        # Another process is reading them: ten minutes old, a copy is still current.
+        sets = shared if shared is not None else sets
     else:
-        sets = shared
+        before, older = next(iter(_read.items()), (None, None))
+        if older is not None and SEARCHED_FICHES.pin(before):
+            return older  # The state before the change, meanwhile.
+        # Nothing to answer from meanwhile, or outside a request (a task, a command),
+        # which always reads the current state.
+        sets = ChoiceSets.read()
     _read.clear()
     _read[version] = sets
     return sets

@@ -157,3 +157,50 @@ def test_sets_ten_minutes_old_are_read_again_by_one_process_while_the_others_wai
     assert again.read_at == ten_minutes_later
     assert len(queries.captured_queries) == 1
     assert facets.choice_sets() is again  # and keeps them
+
+
+def another_process_is_reading_the_sets():
+    """What a worker sees while another reads the sets of the fiches' current state."""
+    cache.add(facets.SETS_KEY + SEARCHED_FICHES.current() + ":reading", True, 60)
+
+
+@pytest.mark.parametrize(
+    "cookie, sort",
+    [(False, "newest"), (True, "newest"), (True, "confirmed")],
+    ids=["kept page", "searched page", "ordered by SQL"],
+)
+def test_after_a_change_the_others_answer_from_the_state_before_while_one_process_reads(
+    client, map_page, cookie, sort
+):
+    """Every worker reading the sets at once after a fiche changed stalled every search
+    for seconds: while one reads them, the others answer from the state before the
+    change, and keep neither its counts nor its page under the new state."""
+    if cookie:
+        client.cookies["sessionid"] = "a-visitor"  # searched each time, not kept whole
+    search = {"tenure": "rental", "sort": sort}
+    make_profile(tenure="rental")
+    assert client.get("/trouver/", search).context["result_count"] == 1
+    second = make_profile(tenure="rental", email="second@example.org")
+    another_process_is_reading_the_sets()
+
+    with CaptureQueriesContext(connection) as queries:
+        meanwhile = client.get("/trouver/", search)
+    assert meanwhile.context["result_count"] == 1  # the state before the change
+    assert len(queries.captured_queries) <= 2  # its page of fiches and their sectors
+    assert client.get(API, {"tenure": "rental"}).json()["count"] == 1
+
+    cache.delete(facets.SETS_KEY + SEARCHED_FICHES.current() + ":reading")  # done, or gone
+    page = client.get("/trouver/", search)
+    assert page.context["result_count"] == 2
+    assert second.public_name in page.content.decode()
+    assert client.get(API, {"tenure": "rental"}).json()["count"] == 2
+
+
+def test_outside_a_request_the_sets_of_the_current_state_are_read_at_once():
+    """A task (saved searches' alerts) finds what the map will find, never the state
+    before a change."""
+    make_profile(tenure="rental")
+    assert counts()["tenure"]["rental"] == 1
+    make_profile(tenure="rental", email="second@example.org")
+    another_process_is_reading_the_sets()
+    assert counts()["tenure"]["rental"] == 2
