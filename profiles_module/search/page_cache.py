@@ -8,10 +8,10 @@ no signed-in editor, no message waiting and no form token, so every such browser
 the same page for the same site, address and language: it is rendered once and kept.
 
 Its key holds every version the page is made from (the fiches, the page tree, the
-partners, the lists of choices, the projects) and the static files' manifest: a fiche
-published or withdrawn, a page edited, projects imported or new static files deployed
-give new keys at once, as for the page's parts. What no version follows (a template
-deployed without a static file changed) waits PROFILES_MAP_PAGE_CACHE_SECONDS at most.
+partners, the lists of choices, the projects), the static files' manifest and the code
+that renders it (deployed_code): a fiche published or withdrawn, a page edited, projects
+imported, new static files or new templates deployed give new keys at once, as for the
+page's parts.
 
 Never kept: a request with a cookie, an embedded page (its <style> carries the request's
 CSP nonce), an answer other than the search's 200 (a view restriction's form), one that
@@ -20,6 +20,8 @@ Wagtail serves them without its on_serve_page chain.
 """
 
 import hashlib
+from functools import cache as once
+from pathlib import Path
 
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
@@ -49,6 +51,34 @@ def settings_changed(**kwargs):
     _settings_generation += 1
 
 
+@once
+def deployed_code():
+    """A hash of the site's templates and of this app's code and translations as this
+    process found them: a deploy that changes the page's templates, views or texts but no
+    static file starts processes whose pages have new keys, rather than serving the pages
+    the old code kept until they expire. By content, so that every machine of a site
+    gives the same. Installed packages are left out (read once per process, some
+    thousands of files): their templates come with their static files."""
+    import sysconfig
+
+    from django.template import engines
+
+    installed = Path(sysconfig.get_paths()["purelib"]).resolve()
+    folders = {Path(__file__).resolve().parent.parent}  # profiles_module, wherever it is
+    for engine in engines.all():
+        folders.update(
+            folder
+            for folder in map(Path, engine.template_dirs)
+            if not folder.resolve().is_relative_to(installed)
+        )
+    digest = hashlib.sha256()
+    for folder in sorted(folders):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in {".html", ".txt", ".py", ".mo"} and path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def shared_page_key(request, page):
     """The key of this request's page when every cookie-less browser gets the same page,
     else None."""
@@ -59,6 +89,7 @@ def shared_page_key(request, page):
         (
             *(version.current() for version in PAGE_VERSIONS),
             getattr(staticfiles_storage, "manifest_hash", ""),
+            deployed_code(),
             _settings_generation,
             page.pk,
             site.pk if site else None,

@@ -125,3 +125,31 @@ def test_a_restriction_on_a_parent_page_applies_at_once_to_searches(map_page, re
     assert 'name="password"' in html and rental.public_name not in html
     restriction.delete()
     assert rental.public_name in browser.get(RENTALS).content.decode()
+
+
+def test_a_template_deployed_without_a_static_file_shows_at_once(client, map_page, tmp_path):
+    """A deploy that changes a template, and no static file, starts new processes: the
+    next visitor gets the page their code renders, not the one the old code kept."""
+    from django.conf import settings
+    from django.template import engines
+
+    from profiles_module.search.page_cache import deployed_code
+
+    count_template = tmp_path / "profiles_module" / "map" / "count.html"
+    count_template.parent.mkdir(parents=True)
+    count_template.write_text("{{ count }} foyers, avant")
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+    def deployed(text):
+        count_template.write_text(text)
+        deployed_code.cache_clear()  # what a new process finds on disk
+        for engine in engines.all():
+            for loader in engine.engine.template_loaders:
+                loader.reset()
+
+    with override_settings(TEMPLATES=templates):
+        deployed_code.cache_clear()
+        assert "1 foyers, avant" in client.get(RENTALS).content.decode()
+        deployed("{{ count }} foyers, après")
+        assert "1 foyers, après" in Client().get(RENTALS).content.decode()
+    deployed_code.cache_clear()
