@@ -70,10 +70,15 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate limits count in the cache: every test starts from zero."""
+    """Rate limits count in the cache: every test starts from zero, and without the sets
+    of fiches a previous test left in this process (a new process has none)."""
+    from profiles_module.search import facets
+
     cache.clear()
+    facets._read.clear()
     yield
     cache.clear()
+    facets._read.clear()
 
 
 @pytest.fixture

@@ -204,3 +204,43 @@ def test_outside_a_request_the_sets_of_the_current_state_are_read_at_once():
     make_profile(tenure="rental", email="second@example.org")
     another_process_is_reading_the_sets()
     assert counts()["tenure"]["rental"] == 2
+
+
+def reads_of_the_sets(queries):
+    """The queries that read the sets of fiches (ChoiceSets.read: every public fiche)."""
+    return [q for q in queries if '"profiles_module_profile"."financing_band"' in q["sql"]]
+
+
+@pytest.mark.parametrize("cookie", [False, True], ids=["kept page", "searched page"])
+def test_a_read_a_visitor_would_notice_is_made_once_the_answer_is_sent(
+    client, map_page, monkeypatch, cookie
+):
+    """At 100,000 fiches the process that reads the sets after a change kept its visitor
+    waiting a second or more: it answers from the state before, then reads them."""
+    monkeypatch.setattr(facets, "NOTICEABLE_SECONDS", -1)  # any read, as one at 100,000
+    if cookie:
+        client.cookies["sessionid"] = "a-visitor"
+    make_profile(tenure="rental")
+    assert client.get("/trouver/", {"tenure": "rental"}).context["result_count"] == 1
+    second = make_profile(tenure="rental", email="second@example.org")
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/trouver/", {"tenure": "rental"})
+    assert first.context["result_count"] == 1  # the state before the change
+    # Read once the answer was sent (the test client closes it, as a server does).
+    assert len(reads_of_the_sets(queries.captured_queries)) == 1
+    assert queries.captured_queries[-1] == reads_of_the_sets(queries.captured_queries)[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/trouver/", {"tenure": "rental"})
+    assert page.context["result_count"] == 2
+    assert second.public_name in page.content.decode()
+    assert not reads_of_the_sets(queries.captured_queries)
+
+
+def test_a_quick_read_is_made_before_answering(client, map_page):
+    """At 10,000 fiches a read takes 0.15 s: the search waits for it and finds the change."""
+    make_profile(tenure="rental")
+    assert client.get(API, {"tenure": "rental"}).json()["count"] == 1
+    make_profile(tenure="rental", email="second@example.org")
+    assert client.get(API, {"tenure": "rental"}).json()["count"] == 2
