@@ -134,9 +134,9 @@ def serve_kept_map_page(serve):
             response = HttpResponse(content, content_type=content_type)
         else:
             response = serve(page, request, args, kwargs)
-            # Not when the search was answered from the fiches' state before a change,
-            # while another process read the new one (facets.choice_sets): its key then
-            # names that state, not the one the page would be kept under.
+            # Not when the search was answered from the fiches' state before a change
+            # while the new one was being read (facets.choice_sets): its key then names
+            # that state, not the one the page would be kept under.
             if kept_for_the_next_browser(response) and shared_page_key(request, page) == key:
                 cache.set(key, (response["Content-Type"], response.content), seconds)
         # As for the page built here: another page answers a browser that sends cookies.
