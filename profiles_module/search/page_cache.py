@@ -64,12 +64,15 @@ def deployed_code():
     from django.template import engines
 
     installed = Path(sysconfig.get_paths()["purelib"]).resolve()
-    folders = {Path(__file__).resolve().parent.parent}  # profiles_module, wherever it is
+    package = Path(__file__).resolve().parent.parent  # profiles_module, wherever it is
+    folders = {package}
     for engine in engines.all():
+        # The package's own templates are read with the package, not a second time.
         folders.update(
             folder
             for folder in map(Path, engine.template_dirs)
             if not folder.resolve().is_relative_to(installed)
+            and not folder.resolve().is_relative_to(package)
         )
     digest = hashlib.sha256()
     for folder in sorted(folders):
