@@ -1,5 +1,7 @@
-"""The map's first data is asked for while Leaflet loads (map-prefetch.js), once, and the
-map shows what its view holds, as when search-map.js asks for it itself."""
+"""The map's first view before Leaflet has run (map-first-view.js): its data is asked for
+while Leaflet loads, once, and the map shows what its view holds, as when search-map.js
+asks for it itself; the count squares the page comes with are on screen before the map
+is made, where the map then draws them."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,7 +39,7 @@ def asked_for_its_view(tab):
 
 
 def asked_before_leaflet(url, tab):
-    """Whether the request was map-prefetch.js's: it asks for a margin around the view,
+    """Whether the request was map-first-view.js's: it asks for a margin around the view,
     where search-map.js asks for the view itself."""
     bbox = [float(v) for v in parse_qs(urlsplit(url).query)["bbox"][0].split(",")]
     shown = [float(v) for v in tab.locator("[data-fv-map]").get_attribute("data-bounds").split(",")]
@@ -124,6 +126,51 @@ def test_the_next_visitor_gets_the_count_squares_with_the_page(page, live_site):
     )
     drawn(page)
     assert len(asked) == 1
+    settle(page)
+
+
+def squares(tab, selector):
+    """The count squares on the map: what each shows, and where on the map (x, y, width,
+    height; the map itself moves down when the page's scripts show the "copy the link"
+    button above it)."""
+    return sorted(
+        tab.locator(selector).evaluate_all(
+            """squares => squares.map((square) => {
+              const map = document.querySelector('[data-fv-map]').getBoundingClientRect();
+              const box = square.getBoundingClientRect();
+              return [square.innerText, box.x - map.x, box.y - map.y, box.width, box.height];
+            })"""
+        )
+    )
+
+
+@pytest.mark.browser
+def test_the_page_shows_its_count_squares_before_the_map_is_made(page, live_site):
+    map_page = national_map_page()
+    page.goto(live_site + map_page.url)  # the first visitor's map counts the squares
+    drawn(page)
+    # The page's scripts never arrive: the squares the page came with are on screen.
+    page.route("**/bundles/map-page*.js", lambda route: route.abort())
+    page.goto(live_site + map_page.url)
+    page.wait_for_selector(".fv-first-view .fv-cell")
+    assert page.evaluate("() => typeof window.L") == "undefined"
+    # A picture: hidden from screen readers, nothing to click or focus.
+    assert page.locator(".fv-first-view").get_attribute("aria-hidden") == "true"
+    assert page.get_by_role("button", name="1 fiche — zoomer").count() == 0
+    before = squares(page, ".fv-first-view .fv-cell")
+    # With them, the map replaces the picture by its own squares, at the same places.
+    page.unroute("**/bundles/map-page*.js")
+    page.goto(live_site + map_page.url)
+    drawn(page)
+    assert page.locator(".fv-first-view").count() == 0
+    after = squares(page, ".leaflet-marker-pane .fv-cell")
+    assert [square[0] for square in before] == [square[0] for square in after]
+    assert sum(int(square[0]) for square in after) == len(COMMUNES)
+    for early, made in zip(before, after, strict=True):
+        assert all(abs(a - b) <= 1 for a, b in zip(early[1:], made[1:], strict=True)), (
+            early,
+            made,
+        )
     settle(page)
 
 

@@ -56,7 +56,7 @@ def test_the_map_page_asks_for_each_of_its_files_once(client, map_page):
     html = client.get(map_page.url).content.decode()
     scripts = re.findall(r'<script src="/static/([^"]+)"', html)
     styles = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
-    assert scripts == ["profiles_module/js/map-prefetch.js", JS]
+    assert scripts == ["profiles_module/js/map-first-view.js", JS]
     assert styles == ["home/site.css", CSS]
     # A script the criteria's widgets need is in the bundle, not lost.
     assert set(ProfileFilterSet().form.media._js) <= set(BUNDLES[JS])

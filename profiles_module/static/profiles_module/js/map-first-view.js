@@ -1,22 +1,21 @@
-/* Asks for the map's first data while Leaflet is still on its way.
+/* The map's first view, before Leaflet has run.
  *
- * search-map.js can only ask for the view's data once Leaflet has run and placed the
- * map; this small script, run once the map and the results are parsed, works out the view the map will
- * open on (Leaflet's own Web Mercator arithmetic, for the map's size) and starts that
- * request, twice as wide and high as the view: the page is still arriving, and its
- * layout (a scroll bar, the results beside the map) may yet change the map's size a
- * little. search-map.js takes the answer when it covers the view it really got, at the
- * same zoom, and asks again otherwise: a wrong guess costs a request, never a wrong map. */
+ * Run once the map and the results are parsed, this small script works out the view the
+ * map will open on (Leaflet's own Web Mercator arithmetic, for the map's size), then:
+ * - draws the count squares the page came with for that view, where Leaflet will draw
+ *   them, so that the map shows where the fiches are on the page's first paint (they
+ *   are only a picture, hidden from screen readers: search-map.js replaces them with its
+ *   own squares, buttons, as soon as the map is made);
+ * - or, without them, asks for the view's data, twice as wide and high as the view: the
+ *   page is still arriving, and its layout (a scroll bar, the results beside the map)
+ *   may yet change the map's size a little. search-map.js takes the answer when it
+ *   covers the view it really got, at the same zoom, and asks again otherwise: a wrong
+ *   guess costs a request, never a wrong map.
+ * The page's scripts, Leaflet's among them, are deferred: they run once the page is
+ * parsed, and the first paint may come before or after them; the squares are in it
+ * either way. */
 (function () {
   "use strict";
-  var element = document.querySelector("[data-fv-map]");
-  var source = document.getElementById("fv-map-options");
-  if (!element || !source || !window.fetch) return;
-  var width = element.clientWidth;
-  var height = element.clientHeight;
-  if (!width || !height) return;  // hidden: the list is shown on a phone
-  var options = JSON.parse(source.textContent);
-  // The options search-map.js gives Leaflet.
   var MIN_ZOOM = 2, MAX_ZOOM = 16, FIT_MAX_ZOOM = 11, SNAP = 0.25, PADDING = 12;
   var MAX_LATITUDE = 85.0511287798;
 
@@ -35,6 +34,50 @@
     return { lat: Math.atan(Math.sinh(n)) * 180 / Math.PI, lng: (x / scale - 0.5) * 360 };
   }
 
+  // A count square's size in pixels, by its count.
+  function squareSize(count) {
+    return count < 10 ? 34 : count < 100 ? 42 : count < 1000 ? 50 : 58;
+  }
+
+  // The squares of cells as the map shows them: one square for those that would overlap
+  // on screen (a cell's fiches are drawn at their average point, which may lie near its
+  // edge, next to its neighbour's), their counts summed, at the point their fiches
+  // average, so that no count hides behind another. `squares` are {lat, lng, count};
+  // `toPoint(lat, lng)` gives their place on screen ({x, y}). search-map.js uses it too.
+  function apart(squares, toPoint) {
+    var before;
+    do {  // again while squares were merged: a merged square has moved
+      before = squares.length;
+      var kept = [];
+      squares.forEach(function (square) {
+        square.point = toPoint(square.lat, square.lng);
+        var near = kept.find(function (other) {
+          var dx = other.point.x - square.point.x, dy = other.point.y - square.point.y;
+          return Math.sqrt(dx * dx + dy * dy) < (squareSize(other.count) + squareSize(square.count)) / 2;
+        });
+        if (!near) { kept.push(square); return; }
+        var count = near.count + square.count;
+        near.lat = (near.lat * near.count + square.lat * square.count) / count;
+        near.lng = (near.lng * near.count + square.lng * square.count) / count;
+        near.count = count;
+        near.point = toPoint(near.lat, near.lng);
+      });
+      squares = kept;
+    } while (squares.length < before);
+    return squares;
+  }
+
+  window.fvCountSquares = { size: squareSize, apart: apart };
+
+  var element = document.querySelector("[data-fv-map]");
+  var source = document.getElementById("fv-map-options");
+  var width = element && element.clientWidth;
+  var height = element && element.clientHeight;
+  // No map, or a hidden one (the list shown on a phone): nothing to draw or ask for.
+  if (source && width && height) {
+    firstView(JSON.parse(source.textContent));
+  }
+
   // Map.fitBounds with search-map.js's padding and maximum zoom.
   function fitted(bounds) {
     var sw = project(bounds[0][0], bounds[0][1], 0);
@@ -50,35 +93,73 @@
     return { lat: centre.lat, lng: centre.lng, zoom: zoom };
   }
 
-  // The view search-map.js will set: a shared one, else the options' bounds or centre.
-  var view;
-  var shared = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);
-  if (shared.length === 3 && shared.every(isFinite) && Math.abs(shared[0]) <= 90
-      && Math.abs(shared[1]) <= 180 && shared[2] >= MIN_ZOOM && shared[2] <= MAX_ZOOM) {
-    view = { lat: shared[0], lng: shared[1], zoom: Math.round(shared[2] / SNAP) * SNAP };
-  } else if (options.bounds) {
-    view = fitted(options.bounds);
-  } else {
-    view = { lat: options.centre[0], lng: options.centre[1], zoom: options.zoom };
+  function firstView(options) {
+    // The view search-map.js will set: a shared one, else the options' bounds or centre.
+    var view;
+    var shared = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);
+    if (shared.length === 3 && shared.every(isFinite) && Math.abs(shared[0]) <= 90
+        && Math.abs(shared[1]) <= 180 && shared[2] >= MIN_ZOOM && shared[2] <= MAX_ZOOM) {
+      view = { lat: shared[0], lng: shared[1], zoom: Math.round(shared[2] / SNAP) * SNAP };
+    } else if (options.bounds) {
+      view = fitted(options.bounds);
+    } else {
+      view = { lat: options.centre[0], lng: options.centre[1], zoom: options.zoom };
+    }
+    var centre = project(view.lat, view.lng, view.zoom);
+    var zoom = Math.max(1, Math.floor(view.zoom));
+    if (options.cells && options.cells[zoom]) {
+      drawSquares(options.cells[zoom], view.zoom, centre, options.thousands);
+      return;
+    }
+    var northWest = unproject(centre.x - width, centre.y - height, view.zoom);
+    var southEast = unproject(centre.x + width, centre.y + height, view.zoom);
+    var bbox = [
+      Math.max(-180, northWest.lng), Math.max(-90, southEast.lat),
+      Math.min(180, southEast.lng), Math.min(90, northWest.lat),
+    ];
+    var url = options.endpoint + "&zoom=" + zoom
+      + "&bbox=" + bbox.map(function (v) { return v.toFixed(4); }).join(",");
+    window.fvMapPrefetch = {
+      endpoint: options.endpoint,
+      zoom: zoom,
+      bbox: bbox,
+      data: fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; }),
+    };
   }
-  var centre = project(view.lat, view.lng, view.zoom);
-  var northWest = unproject(centre.x - width, centre.y - height, view.zoom);
-  var southEast = unproject(centre.x + width, centre.y + height, view.zoom);
-  var bbox = [
-    Math.max(-180, northWest.lng), Math.max(-90, southEast.lat),
-    Math.min(180, southEast.lng), Math.min(90, northWest.lat),
-  ];
-  var zoom = Math.max(1, Math.floor(view.zoom));
-  // The page came with this zoom's count squares: nothing to ask for.
-  if (options.cells && options.cells[zoom]) return;
-  var url = options.endpoint + "&zoom=" + zoom
-    + "&bbox=" + bbox.map(function (v) { return v.toFixed(4); }).join(",");
-  window.fvMapPrefetch = {
-    endpoint: options.endpoint,
-    zoom: zoom,
-    bbox: bbox,
-    data: fetch(url, { headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .catch(function () { return null; }),
-  };
+
+  // The page's cells ([lng, lat, count]) in view, placed as Leaflet places a marker: at
+  // its rounded projected point less the view's rounded top left corner, centred.
+  function drawSquares(cells, zoom, centre, thousands) {
+    var left = Math.round(centre.x - width / 2), top = Math.round(centre.y - height / 2);
+    function toPoint(lat, lng) {
+      var point = project(lat, lng, zoom);
+      return { x: Math.round(point.x) - left, y: Math.round(point.y) - top };
+    }
+    var inView = cells.map(function (cell) {
+      return { lat: cell[1], lng: cell[0], count: cell[2] };
+    }).filter(function (square) {
+      var point = toPoint(square.lat, square.lng);
+      return point.x >= 0 && point.x <= width && point.y >= 0 && point.y <= height;
+    });
+    var picture = document.createElement("div");
+    picture.className = "leaflet-container fv-first-view";
+    picture.setAttribute("aria-hidden", "true");
+    picture.dataset.fvFirstView = "";
+    apart(inView, toPoint).forEach(function (square) {
+      var size = squareSize(square.count);
+      var icon = document.createElement("div");
+      icon.className = "leaflet-marker-icon fv-cell";
+      icon.style.cssText = "width:" + size + "px;height:" + size + "px;margin:" + (-size / 2)
+        + "px 0 0 " + (-size / 2) + "px;transform:translate(" + square.point.x + "px,"
+        + square.point.y + "px)";
+      var shown = document.createElement("span");
+      shown.textContent = String(square.count).replace(/\B(?=(\d{3})+(?!\d))/g, thousands);
+      icon.appendChild(shown);
+      picture.appendChild(icon);
+    });
+    element.appendChild(picture);
+  }
 })();
+

@@ -37,6 +37,9 @@
     // Fractional zooms: a whole step could leave Brest or Corsica just outside.
     zoomSnap: 0.25,
   });
+  // The picture of the first view's squares (map-first-view.js): the map draws its own.
+  var picture = element.querySelector("[data-fv-first-view]");
+  if (picture) picture.remove();
   // Leaflet's own texts are English: the page gives them in its language.
   L.control.zoom({ zoomInTitle: text.zoomInText, zoomOutTitle: text.zoomOutText }).addTo(map);
   var credit = document.createElement("a");
@@ -176,9 +179,7 @@
     (best && best.getElement() ? best.getElement() : element).focus();
   }
 
-  function cellSize(count) {
-    return count < 10 ? 34 : count < 100 ? 42 : count < 1000 ? 50 : 58;
-  }
+  var cellSize = window.fvCountSquares.size;  // map-first-view.js, as are the squares apart
 
   function cellIcon(count) {
     var size = cellSize(count);
@@ -313,34 +314,15 @@
       });
   }
 
-  // The count squares of cells, one square for those that would overlap on screen (a
-  // cell's fiches are drawn at their average point, which may lie near its edge, next to
-  // its neighbour's): their counts summed, at the point their fiches average, so that no
-  // count hides behind another.
+  // The count squares of cells, those that would overlap on screen merged into one.
   function apart(features) {
     var squares = features.map(function (feature) {
       var c = feature.geometry.coordinates;
-      return { latlng: L.latLng(c[1], c[0]), count: feature.properties.count };
+      return { lat: c[1], lng: c[0], count: feature.properties.count };
     });
-    var before;
-    do {  // again while squares were merged: a merged square has moved
-      before = squares.length;
-      var kept = [];
-      squares.forEach(function (square) {
-        square.point = map.latLngToLayerPoint(square.latlng);
-        var near = kept.find(function (other) {
-          return other.point.distanceTo(square.point) < (cellSize(other.count) + cellSize(square.count)) / 2;
-        });
-        if (!near) { kept.push(square); return; }
-        var count = near.count + square.count;
-        near.latlng = L.latLng((near.latlng.lat * near.count + square.latlng.lat * square.count) / count,
-                               (near.latlng.lng * near.count + square.latlng.lng * square.count) / count);
-        near.count = count;
-        near.point = map.latLngToLayerPoint(near.latlng);
-      });
-      squares = kept;
-    } while (squares.length < before);
-    return squares;
+    return window.fvCountSquares.apart(squares, function (lat, lng) {
+      return map.latLngToLayerPoint([lat, lng]);
+    });
   }
 
   // The data of a view on the map: markers, or count squares.
@@ -360,7 +342,7 @@
       cells.clearLayers();
       apart(data.features).forEach(function (square) {
         total += square.count;
-        cellMarker(square.latlng, square.count).addTo(cells);
+        cellMarker(L.latLng(square.lat, square.lng), square.count).addTo(cells);
       });
     }
     restoreFocus(hadFocus);
@@ -385,7 +367,7 @@
     }).filter(inView);
   }
 
-  // The first view's data, asked for by map-prefetch.js before this script ran: taken
+  // The first view's data, asked for by map-first-view.js before this script ran: taken
   // once, if it was asked for this search and zoom and covers the whole view.
   function prefetched(zoom, bbox) {
     var early = window.fvMapPrefetch;
