@@ -33,6 +33,15 @@ BUNDLES = {
         "profiles_module/css/search.css",
         "profiles_module/css/alerts.css",
     ],
+    # Run where the results end, before the first paint: the page's layout as its
+    # scripts want it (the list / map switch first: a hidden map draws nothing), the map's
+    # first view, then the main script below once that is painted.
+    "profiles_module/bundles/map-page-start.js": [
+        "profiles_module/js/search-switch.js",
+        "profiles_module/js/search-layout.js",
+        "profiles_module/js/map-first-view.js",
+        "profiles_module/js/after-first-paint.js",
+    ],
     # In the order they must run: the projects layer listens for the map that search-map.js
     # announces; the criteria's commune field (CommuneSearchWidget's media) and the alert
     # form are the page's too, so that no script of the page is fetched on its own.
@@ -42,7 +51,6 @@ BUNDLES = {
         "profiles_module/js/projects-layer.js",
         "profiles_module/js/search-map.js",
         "profiles_module/js/search-live.js",
-        "profiles_module/js/search-switch.js",
         "profiles_module/js/commune-autocomplete.js",
         "profiles_module/js/alerts-form.js",
     ],

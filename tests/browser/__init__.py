@@ -3,6 +3,7 @@
 Fixtures live in conftest.py; the helpers below are imported by the tests.
 """
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,6 +12,9 @@ from django.urls import reverse
 
 TEST_PASSWORD = "browser-tests-password"  # noqa: S105
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# The map page's main script (Leaflet, the map, the live search), not its first one
+# (map-page-start.js), under its hashed name or not: a route to block it.
+MAIN_SCRIPT = re.compile(r"/bundles/map-page(\.[0-9a-f]{12})?\.js$")
 
 
 def chromium_path():

@@ -117,9 +117,12 @@ def test_write_to_a_household_confirm_and_relay_on_a_phone(mobile_page, live_sit
     mail.outbox.clear()
     sources = Sources(page, live_site)
 
-    # From the map page's list of results (its markers are fetched: checked as well).
+    # From the map page's list of results; its markers are fetched once the map is shown
+    # (checked as well).
     page.goto(live_site + map_page.url)
+    page.get_by_role("button", name="Sur la carte").click()
     page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '1'")
+    page.get_by_role("button", name="En liste").click()
     sources.snapshot()
     with page.expect_navigation():
         page.locator(".fv-card__name").get_by_role("link", name="Camille").click()

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import map_requests, settle
+from tests.browser import MAIN_SCRIPT, map_requests, settle
 from tests.factories import make_map_page, make_profile
 
 COMMUNES = ("42218", "42187", "69123", "75056", "29019", "13055", "2A004")
@@ -150,7 +150,7 @@ def test_the_page_shows_its_count_squares_before_the_map_is_made(page, live_site
     page.goto(live_site + map_page.url)  # the first visitor's map counts the squares
     drawn(page)
     # The page's scripts never arrive: the squares the page came with are on screen.
-    page.route("**/bundles/map-page*.js", lambda route: route.abort())
+    page.route(MAIN_SCRIPT, lambda route: route.abort())
     page.goto(live_site + map_page.url)
     page.wait_for_selector(".fv-first-view .fv-cell")
     assert page.evaluate("() => typeof window.L") == "undefined"
@@ -159,7 +159,7 @@ def test_the_page_shows_its_count_squares_before_the_map_is_made(page, live_site
     assert page.get_by_role("button", name="1 fiche — zoomer").count() == 0
     before = squares(page, ".fv-first-view .fv-cell")
     # With them, the map replaces the picture by its own squares, at the same places.
-    page.unroute("**/bundles/map-page*.js")
+    page.unroute(MAIN_SCRIPT)
     page.goto(live_site + map_page.url)
     drawn(page)
     assert page.locator(".fv-first-view").count() == 0

@@ -28,7 +28,7 @@ def pressed(page):
 def test_a_phone_switches_between_the_list_and_the_map(mobile_page, live_site, map_page):
     page = mobile_page
     page.goto(live_site + map_page.url + "?departement=42")
-    page.wait_for_function("() => document.querySelector('[data-fv-map]').dataset.count === '2'")
+    page.wait_for_function("() => window.L")  # the page's main script has run
     cards, the_map = page.locator(".fv-search__list"), page.locator("[data-fv-map]")
     # The list first, right under the count; the map one tap away.
     assert pressed(page) == "En liste"
@@ -37,8 +37,10 @@ def test_a_phone_switches_between_the_list_and_the_map(mobile_page, live_site, m
     page.get_by_role("button", name="Sur la carte").click()
     assert pressed(page) == "Sur la carte"
     assert the_map.is_visible() and not cards.is_visible()
+    # Hidden until now, the map takes its view and asks for its data once shown.
     page.wait_for_function(
-        "() => !document.querySelector('[data-fv-map]').hasAttribute('aria-busy')"
+        "() => document.querySelector('[data-fv-map]').dataset.count === '2'"
+        " && !document.querySelector('[data-fv-map]').hasAttribute('aria-busy')"
     )
     assert page.locator(".leaflet-marker-icon[title]").count() == 2
     page.locator(".leaflet-control-zoom-out").click()

@@ -55,8 +55,11 @@ def test_collected_for_production_with_its_images_under_their_hashed_names(tmp_p
 def test_the_map_page_asks_for_each_of_its_files_once(client, map_page):
     html = client.get(map_page.url).content.decode()
     scripts = re.findall(r'<script src="/static/([^"]+)"', html)
+    preloaded = re.findall(r'<link rel="preload" as="script" href="/static/([^"]+)"', html)
     styles = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
-    assert scripts == ["profiles_module/js/map-first-view.js", JS]
+    # The page's first script runs the main one once the page is painted.
+    assert scripts == ["profiles_module/bundles/map-page-start.js"]
+    assert preloaded == [JS]
     assert styles == ["home/site.css", CSS]
     # A script the criteria's widgets need is in the bundle, not lost.
     assert set(ProfileFilterSet().form.media._js) <= set(BUNDLES[JS])

@@ -11,9 +11,8 @@
  *   may yet change the map's size a little. search-map.js takes the answer when it
  *   covers the view it really got, at the same zoom, and asks again otherwise: a wrong
  *   guess costs a request, never a wrong map.
- * The page's scripts, Leaflet's among them, are deferred: they run once the page is
- * parsed, and the first paint may come before or after them; the squares are in it
- * either way. */
+ * The page's main script, Leaflet's among them, runs once this first view is painted
+ * (after-first-paint.js). */
 (function () {
   "use strict";
   var MIN_ZOOM = 2, MAX_ZOOM = 16, FIT_MAX_ZOOM = 11, SNAP = 0.25, PADDING = 12;
@@ -73,7 +72,8 @@
   var source = document.getElementById("fv-map-options");
   var width = element && element.clientWidth;
   var height = element && element.clientHeight;
-  // No map, or a hidden one (the list shown on a phone): nothing to draw or ask for.
+  // No map, or a hidden one (the list shown on a phone, search-switch.js having run):
+  // nothing to draw or ask for.
   if (source && width && height) {
     firstView(JSON.parse(source.textContent));
   }

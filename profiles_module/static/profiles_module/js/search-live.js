@@ -11,13 +11,6 @@
   var results = document.querySelector(".fv-search__results");
   if (!form || !results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
   var TYPING_PAUSE = 400;
-  // On a phone the criteria fold behind their summary (how many are in use), so that the
-  // count and the results come first; not when the search did not understand one.
-  var criteria = document.querySelector("[data-fv-criteria]");
-  if (criteria && window.matchMedia("(max-width: 47.99em)").matches
-      && !results.querySelector(".fv-alert")) {
-    criteria.open = false;
-  }
   var timer = null;
   var request = 0;
 
@@ -28,6 +21,16 @@
     });
     var query = params.toString();
     return form.getAttribute("action") + (query ? "?" + query : "");
+  }
+
+  // The address of the new search keeps the map's view (search-map.js puts it there and
+  // changes it when the search moves the map): a link copied after a search opens there.
+  function withView(target) {
+    var view = new URLSearchParams(location.search).get("view");
+    if (!view) return target;
+    var url = new URL(target, location.href);
+    url.searchParams.set("view", view);
+    return url.pathname + url.search;
   }
 
   function same(selector, from) {
@@ -104,7 +107,7 @@
             }, 0);
           });
         }
-        history.replaceState(history.state, "", target);
+        history.replaceState(history.state, "", withView(target));
         results.dataset.search = target;  // what the list shows, for the browser tests
         if (then) then();
       })
@@ -121,10 +124,10 @@
     timer = setTimeout(update, delay);
   }
 
-  // "Copy the link": the address, with the criteria and the map's view.
+  // "Copy the link": the address, with the criteria and the map's view (shown by
+  // search-layout.js).
   var share = document.querySelector("[data-fv-share]");
   if (share && navigator.clipboard) {
-    share.hidden = false;
     var status = share.querySelector("[role=status]");
     share.querySelector("button").addEventListener("click", function () {
       navigator.clipboard.writeText(location.href).then(function () {

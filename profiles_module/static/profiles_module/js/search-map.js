@@ -51,6 +51,9 @@
   // Other layers (projects-layer.js) get the map from this event.
   element.dispatchEvent(new CustomEvent("fv:map-ready", { bubbles: true, detail: { map: map } }));
   function fit(bounds) { map.fitBounds(bounds, { padding: [12, 12], maxZoom: 11 }); }
+  // The bounds a hidden map (the list shown on a phone) could not fit, having no size:
+  // fitted once it is shown (search-switch.js).
+  var hiddenFit = null;
   // A shared address may hold the view it was shared with (?view=lat,lng,zoom).
   var shared = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);
   if (shared.length === 3 && shared.every(isFinite) && Math.abs(shared[0]) <= 90
@@ -58,6 +61,7 @@
     map.setView([shared[0], shared[1]], shared[2]);
   } else if (options.bounds) {
     fit(options.bounds);
+    if (element.offsetParent === null) hiddenFit = options.bounds;
   } else {
     map.setView(options.centre, options.zoom);
   }
@@ -76,10 +80,10 @@
       link.href = url.pathname + url.search;
     });
   }
-  // Far-apart parts of the territory (overseas départements): one button each.
+  // Far-apart parts of the territory (overseas départements): one button each (shown by
+  // search-layout.js).
   var areas = document.querySelector("[data-fv-map-areas]");
   if (areas) {
-    areas.hidden = false;
     areas.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-bounds]");
       if (!button) return;
@@ -285,6 +289,8 @@
   }
 
   function load() {
+    // A hidden map (the list shown on a phone) has no view: it asks once shown.
+    if (element.offsetParent === null) return;
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
       .map(function (v) { return Math.max(-180, Math.min(180, v)).toFixed(4); });
@@ -421,7 +427,6 @@
     // A search by place moves the map to its results; other criteria leave it as it is.
     if (options.followsResults && options.bounds) {
       if (element.offsetParent === null) {
-        // A hidden map (the list shown on a phone) has no size to fit: fitted once shown.
         hiddenFit = options.bounds;
       } else if (!showsWell(options.bounds)) {
         fit(options.bounds);  // then loads, once moved
@@ -432,10 +437,10 @@
   });
 
   // Shown again (search-switch.js): the map takes its size, and the view it missed.
-  var hiddenFit = null;
   element.addEventListener("fv:shown", function () {
     map.invalidateSize();
-    if (hiddenFit) fit(hiddenFit);
+    if (hiddenFit) fit(hiddenFit);  // then loads, once moved
+    else load();  // the view and the criteria it missed
     hiddenFit = null;
   });
 

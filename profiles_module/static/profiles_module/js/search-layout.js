@@ -1,0 +1,24 @@
+/* The map page's layout as its scripts want it, set before the page's first paint (this
+ * file comes in the page's first script, run where the results end), so that nothing
+ * moves under the visitor when the deferred scripts run later:
+ * - on a phone the criteria fold behind their summary (how many are in use), so that the
+ *   count and the results come first; not when the search did not understand one;
+ * - the "copy the link" button shows where the browser can copy and the live search
+ *   runs (search-live.js copies on click);
+ * - the buttons that show each far-apart part of the territory on the map show (the map
+ *   is shorter then: map-first-view.js measures it after this; search-map.js moves the
+ *   map on click). */
+(function () {
+  "use strict";
+  var results = document.querySelector(".fv-search__results");
+  if (!results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
+  var criteria = document.querySelector("[data-fv-criteria]");
+  if (criteria && window.matchMedia("(max-width: 47.99em)").matches
+      && !results.querySelector(".fv-alert")) {
+    criteria.open = false;
+  }
+  var share = document.querySelector("[data-fv-share]");
+  if (share && navigator.clipboard) share.hidden = false;
+  var areas = document.querySelector("[data-fv-map-areas]");
+  if (areas) areas.hidden = false;
+})();
