@@ -171,3 +171,21 @@ def test_a_tick_keeps_the_map_where_it_is_a_departement_moves_it(page, live_site
     )
     assert east - west < 5 and 44 < south < north < 47
     settle(page)
+
+
+@pytest.mark.browser
+def test_a_search_keeps_the_map_view_in_the_address(page, live_site, map_page):
+    # Zoomed in, then a tenure ticked (which leaves the map where it is): the address, and
+    # so a link copied now, still opens the map where the visitor left it.
+    page.goto(live_site + map_page.url)
+    page.wait_for_function(MAP_COUNT, arg="5")
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).has('view')")
+    settle(page)
+    view = page.evaluate("() => new URLSearchParams(location.search).get('view')")
+    choice(page, "tenure", "cooperative").check()
+    wait_for_search(page, "tenure=cooperative")
+    settle(page)
+    address = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
+    assert address["tenure"] == "cooperative"
+    assert address["view"] == view
