@@ -11,7 +11,7 @@
  *   may yet change the map's size a little. search-map.js takes the answer when it
  *   covers the view it really got, at the same zoom, and asks again otherwise: a wrong
  *   guess costs a request, never a wrong map.
- * The page's main script, Leaflet's among them, runs once this first view is painted
+ * The page's main script, Leaflet among its parts, runs once this first view is painted
  * (after-first-paint.js). */
 (function () {
   "use strict";
@@ -66,7 +66,29 @@
     return squares;
   }
 
-  window.fvCountSquares = { size: squareSize, apart: apart };
+  // A count grouped by thousands as the page's own count is (the server's separator for
+  // the language): toLocaleString would first load the language's data, tens of
+  // milliseconds on every new page before the first count square could show.
+  function grouped(count, separator) {
+    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  }
+
+  // The view a shared address holds (?view=lat,lng,zoom), or null if it holds none that
+  // the map can show.
+  function sharedView() {
+    var view = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);
+    if (view.length === 3 && view.every(isFinite) && Math.abs(view[0]) <= 90
+        && Math.abs(view[1]) <= 180 && view[2] >= MIN_ZOOM && view[2] <= MAX_ZOOM) {
+      return { lat: view[0], lng: view[1], zoom: view[2] };
+    }
+    return null;
+  }
+
+  // search-map.js draws and places its squares with these, so that they match the first
+  // view's.
+  window.fvCountSquares = {
+    size: squareSize, apart: apart, grouped: grouped, sharedView: sharedView,
+  };
 
   var element = document.querySelector("[data-fv-map]");
   var source = document.getElementById("fv-map-options");
@@ -95,11 +117,9 @@
 
   function firstView(options) {
     // The view search-map.js will set: a shared one, else the options' bounds or centre.
-    var view;
-    var shared = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);
-    if (shared.length === 3 && shared.every(isFinite) && Math.abs(shared[0]) <= 90
-        && Math.abs(shared[1]) <= 180 && shared[2] >= MIN_ZOOM && shared[2] <= MAX_ZOOM) {
-      view = { lat: shared[0], lng: shared[1], zoom: Math.round(shared[2] / SNAP) * SNAP };
+    var view = sharedView();
+    if (view) {
+      view.zoom = Math.round(view.zoom / SNAP) * SNAP;
     } else if (options.bounds) {
       view = fitted(options.bounds);
     } else {
@@ -155,7 +175,7 @@
         + "px 0 0 " + (-size / 2) + "px;transform:translate(" + square.point.x + "px,"
         + square.point.y + "px)";
       var shown = document.createElement("span");
-      shown.textContent = String(square.count).replace(/\B(?=(\d{3})+(?!\d))/g, thousands);
+      shown.textContent = grouped(square.count, thousands);
       icon.appendChild(shown);
       picture.appendChild(icon);
     });

@@ -26,11 +26,9 @@
   var MAX_ZOOM = 16;
 
   var text = element.dataset;
-  // Counts grouped by thousands as the page's own count is (the server's format for the
-  // language): toLocaleString would first load the language's data, tens of milliseconds
-  // on every new page before the first count square could show.
+  // Counts grouped by thousands as the page's own count is (map-first-view.js).
   function grouped(count) {
-    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, options.thousands);
+    return window.fvCountSquares.grouped(count, options.thousands);
   }
   var map = L.map(element, {
     maxZoom: MAX_ZOOM, minZoom: 2, scrollWheelZoom: false, zoomControl: false,
@@ -55,10 +53,9 @@
   // fitted once it is shown (search-switch.js).
   var hiddenFit = null;
   // A shared address may hold the view it was shared with (?view=lat,lng,zoom).
-  var shared = (new URLSearchParams(location.search).get("view") || "").split(",").map(Number);
-  if (shared.length === 3 && shared.every(isFinite) && Math.abs(shared[0]) <= 90
-      && Math.abs(shared[1]) <= 180 && shared[2] >= 2 && shared[2] <= MAX_ZOOM) {
-    map.setView([shared[0], shared[1]], shared[2]);
+  var shared = window.fvCountSquares.sharedView();
+  if (shared) {
+    map.setView([shared.lat, shared.lng], shared.zoom);
   } else if (options.bounds) {
     fit(options.bounds);
     if (element.offsetParent === null) hiddenFit = options.bounds;
