@@ -189,3 +189,23 @@ def test_a_search_keeps_the_map_view_in_the_address(page, live_site, map_page):
     address = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
     assert address["tenure"] == "cooperative"
     assert address["view"] == view
+
+
+@pytest.mark.browser
+def test_a_browser_that_cannot_search_live_searches_by_loading_the_page(page, live_site, map_page):
+    # Without what the live search needs to read the server's page, the page stays as the
+    # server made it: no "copy the link" button that could not work, and the criteria
+    # apply when the form is sent, as without JavaScript.
+    page.add_init_script("delete window.DOMParser")
+    page.goto(live_site + map_page.url)
+    page.wait_for_function("() => window.L")  # the page's main script has run
+    page.wait_for_function(MAP_COUNT, arg="5")
+    assert page.locator("[data-fv-share]").is_hidden()
+    choice(page, "tenure", "rental").check()
+    settle(page)
+    assert "tenure" not in page.url and len(listed_names(page)) == 5
+    with page.expect_navigation():
+        page.get_by_role("button", name="Rechercher", exact=True).click()
+    assert "tenure=rental" in page.url
+    assert listed_names(page) == ["Locataire"]
+    settle(page)

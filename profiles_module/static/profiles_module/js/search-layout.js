@@ -4,14 +4,18 @@
  * - on a phone the criteria fold behind their summary (how many are in use), so that the
  *   count and the results come first; not when the search did not understand one;
  * - the "copy the link" button shows where the browser can copy and the live search
- *   runs (search-live.js copies on click);
+ *   runs (search-live.js copies on click, and runs where this script marks the form);
  * - the buttons that show each far-apart part of the territory on the map show (the map
  *   is shorter then: map-first-view.js measures it after this; search-map.js moves the
  *   map on click). */
 (function () {
   "use strict";
+  var form = document.querySelector(".fv-filters");
   var results = document.querySelector(".fv-search__results");
-  if (!results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
+  if (!form || !results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
+  // The live search (search-live.js) runs where this mark is, so that it and the layout
+  // made for it never disagree on what the browser can do.
+  form.dataset.fvLive = "";
   var criteria = document.querySelector("[data-fv-criteria]");
   if (criteria && window.matchMedia("(max-width: 47.99em)").matches
       && !results.querySelector(".fv-alert")) {

@@ -9,7 +9,9 @@
   "use strict";
   var form = document.querySelector(".fv-filters");
   var results = document.querySelector(".fv-search__results");
-  if (!form || !results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
+  // search-layout.js, run before the page's first paint, marks the form where the
+  // browser can fetch and read a page, and lays the page out for the live search there.
+  if (!form || !results || !form.hasAttribute("data-fv-live")) return;
   var TYPING_PAUSE = 400;
   var timer = null;
   var request = 0;
