@@ -4,7 +4,7 @@ Wide screens show both, without a switch."""
 
 import pytest
 
-from tests.browser import settle
+from tests.browser import map_requests, settle
 from tests.factories import make_map_page, make_profile
 
 VIEW = "() => document.querySelector('[data-fv-map]').dataset.bounds || ''"
@@ -69,6 +69,26 @@ def test_a_phone_switches_between_the_list_and_the_map(mobile_page, live_site, m
     assert pressed(page) == "Sur la carte"
     assert the_map.is_visible() and not cards.is_visible()
     settle(page)
+
+
+@pytest.mark.browser
+def test_a_map_shown_on_a_phone_asks_once_for_its_data(mobile_page, live_site, map_page):
+    page = mobile_page
+    asked = map_requests(page)
+    page.goto(live_site + map_page.url + "?departement=42")
+    page.wait_for_function("() => window.L")  # the page's main script has run
+    settle(page)
+    assert asked == []  # the list shows: the hidden map asks for nothing
+
+    page.get_by_role("button", name="Sur la carte").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-fv-map]').dataset.count === '2'"
+        " && !document.querySelector('[data-fv-map]').hasAttribute('aria-busy')"
+    )
+    settle(page)
+    # Once, for the view fitted to the results, not first for the view before the fit.
+    assert len(asked) == 1
+    assert page.locator(".leaflet-marker-icon[title]").count() == 2
 
 
 @pytest.mark.browser

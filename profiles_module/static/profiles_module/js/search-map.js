@@ -433,9 +433,14 @@
     if (!sameSearch(asked, options.endpoint)) load();
   });
 
-  // Shown again (search-switch.js): the map takes its size, and the view it missed.
+  // Shown again (search-switch.js): the map takes its size, and the view it missed, then
+  // asks once for its data. Taking its size moves the map's corners (moveend), which
+  // would otherwise ask for a view the fit is about to change.
+  var resizing = false;
   element.addEventListener("fv:shown", function () {
+    resizing = true;
     map.invalidateSize();
+    resizing = false;
     if (hiddenFit) fit(hiddenFit);  // then loads, once moved
     else load();  // the view and the criteria it missed
     hiddenFit = null;
@@ -443,7 +448,7 @@
 
   map.on("moveend", function () {
     rememberView();
-    load();
+    if (!resizing) load();
   });
   load();
 })();
