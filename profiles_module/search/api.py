@@ -301,7 +301,9 @@ def profiles_map(request):
         if bbox is None:
             raise BadRequest({"bbox": [_("Give west,south,east,north in degrees.")]})
     search = searched(request)
-    mode, features = map_features(search.qs, bbox, zoom, search.search_key())
+    mode, features = map_features(
+        search.qs, bbox, zoom, search.search_key(), brought_by_pages=not search.active_filters()
+    )
     return JsonResponse(
         {"type": "FeatureCollection", "mode": mode, "features": features},
         json_dumps_params={"ensure_ascii": False},

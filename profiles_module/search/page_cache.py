@@ -8,10 +8,10 @@ no signed-in editor, no message waiting and no form token, so every such browser
 the same page for the same site, address and language: it is rendered once and kept.
 
 Its key holds every version the page is made from (the fiches, the page tree, the
-partners, the lists of choices, the projects), the static files' manifest and the code
-that renders it (deployed_code): a fiche published or withdrawn, a page edited, projects
-imported, new static files or new templates deployed give new keys at once, as for the
-page's parts.
+partners, the lists of choices, the projects, the count squares a page without criteria
+brings), the static files' manifest and the code that renders it (deployed_code): a fiche
+published or withdrawn, a page edited, projects imported, a zoom's squares counted, new
+static files or new templates deployed give new keys at once, as for the page's parts.
 
 Never kept: a request with a cookie, an embedded page (its <style> carries the request's
 CSP nonce), an answer other than the search's 200 (a view restriction's form), one that
@@ -37,8 +37,16 @@ from profiles_module.models import MapPage
 from profiles_module.models.partners import PARTNERS_VERSION
 from profiles_module.models.projects import PROJECTS_VERSION
 from profiles_module.partners.embed import is_embedded
+from profiles_module.search.query import PAGE_CELLS
 
-PAGE_VERSIONS = (SEARCHED_FICHES, PUBLISHED_PAGES, PARTNERS_VERSION, CHOICE_LISTS, PROJECTS_VERSION)
+PAGE_VERSIONS = (
+    SEARCHED_FICHES,
+    PUBLISHED_PAGES,
+    PARTNERS_VERSION,
+    CHOICE_LISTS,
+    PROJECTS_VERSION,
+    PAGE_CELLS,
+)
 # Cache-Control's words for an answer meant for one browser only.
 NOT_FOR_SHARING = ("private", "no-cache", "no-store")
 

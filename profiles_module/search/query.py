@@ -11,6 +11,7 @@ from wagtail.search.backends import get_search_backend
 from profiles_module.common.geo import bounding_box, distance_km
 from profiles_module.common.paths import profile_page_path
 from profiles_module.common.text import search_words
+from profiles_module.common.versions import CacheVersion
 from profiles_module.conf import app_settings
 from profiles_module.models import Profile, Sector
 from profiles_module.models.profiles import MAX_SECTOR_RADIUS_KM
@@ -22,6 +23,12 @@ POINTS_MIN_ZOOM = 8
 # number of results) lasts when no fiche changes: only "confirmed within N months" moves
 # with the clock, by a fiche now and then.
 SEARCH_CACHE_SECONDS = 10 * 60
+# Replaced when a search without criteria has its count squares counted at a zoom: the
+# map pages kept whole for the next browser (page_cache.py) bring the squares counted
+# when they were rendered, and are rendered again with the new zoom's too. Kept, the
+# first page of the day (say a phone's, its map a zoom further out) would leave every
+# other screen's map asking for its own squares until the page expires.
+PAGE_CELLS = CacheVersion("profiles_module:search:page-cells")
 # Public points are rounded to about 10 m, then spread by up to about 250 m (see jitter).
 POINT_DECIMALS = 4
 
@@ -128,7 +135,7 @@ def grid_cell_degrees(zoom):
     return 360 / (2**zoom) / 4
 
 
-def map_features(queryset, bbox, zoom, search_key=None):
+def map_features(queryset, bbox, zoom, search_key=None, *, brought_by_pages=False):
     """GeoJSON features for the visible area: one per profile, or one per grid cell.
 
     Points only from POINTS_MIN_ZOOM and below MAP_POINTS_LIMIT; otherwise counts per
@@ -137,7 +144,8 @@ def map_features(queryset, bbox, zoom, search_key=None):
     Below POINTS_MIN_ZOOM, given the search's `search_key`, the cells of the whole search
     are counted once in the shared cache (until a fiche changes) and cut to the area: the national
     views of visitors differ by their screens, not by their cells. A cell then counts all
-    its profiles, those just outside the area too.
+    its profiles, those just outside the area too. `brought_by_pages`: the search is one
+    whose map pages bring its cells (remembered_cells), which newly counted ones update.
     """
     queryset = queryset.order_by()
     if zoom < POINTS_MIN_ZOOM and search_key is not None:
@@ -146,6 +154,8 @@ def map_features(queryset, bbox, zoom, search_key=None):
         if features is None:
             features = cell_features(located(queryset), zoom)
             cache.set(key, features, SEARCH_CACHE_SECONDS)
+            if brought_by_pages:
+                PAGE_CELLS.replace()
         return "cells", [feature for feature in features if inside(feature, bbox)]
     if bbox is not None:
         west, south, east, north = bbox

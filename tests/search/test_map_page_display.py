@@ -1,6 +1,5 @@
 """What the map page shows before any script runs: its count, its title, where its map opens."""
 
-import json
 import re
 
 import pytest
@@ -11,16 +10,11 @@ from django.utils import translation
 
 from profiles_module.models import Commune, ProfileOption
 from tests.factories import make_map_page, make_profile
+from tests.search import map_options
 
 pytestmark = pytest.mark.django_db
 
 BREST, STRASBOURG, AJACCIO = (48.39, -4.49), (48.57, 7.75), (41.93, 8.74)
-
-
-def map_options(response):
-    html = response.content.decode()
-    found = re.search(r'<script id="fv-map-options" type="application/json">(.*?)</script>', html)
-    return json.loads(found.group(1))
 
 
 def contains(bounds, point):

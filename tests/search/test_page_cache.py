@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from tests.factories import make_partner, make_profile
+from tests.search import map_options
 
 pytestmark = pytest.mark.django_db
 
 RENTALS = "/trouver/?tenure=rental"
+MAP_DATA = "/futurs-voisins/api/v1/profiles/map/"
 
 
 @pytest.fixture(autouse=True)
@@ -78,9 +80,25 @@ def test_a_browser_with_a_cookie_gets_a_page_of_its_own(client, map_page):
 def test_a_page_without_criteria_is_kept_once_it_brings_its_count_squares(client, map_page):
     assert searched(client, "/trouver/")[1]
     assert searched(client, "/trouver/")[1]  # not kept without its squares
-    client.get("/futurs-voisins/api/v1/profiles/map/?zoom=5")
+    client.get(MAP_DATA + "?zoom=5")
     assert searched(client, "/trouver/")[1]
     assert not searched(client, "/trouver/")[1]
+
+
+def test_a_kept_page_brings_the_count_squares_counted_after_it(client, map_page):
+    # Kept with one zoom's squares (say a phone's map, a zoom further out), the page is
+    # rendered again once another screen's map has its zoom's counted: the next visitor's
+    # map draws them at once instead of asking, until the page would have expired.
+    client.get(MAP_DATA + "?zoom=5")
+    searched(client, "/trouver/")
+    kept, kept_searched = searched(Client(), "/trouver/")
+    assert not kept_searched and set(map_options(kept)["cells"]) == {"5"}
+    client.get(MAP_DATA + "?zoom=6")
+    again, again_searched = searched(Client(), "/trouver/")
+    assert again_searched and set(map_options(again)["cells"]) == {"5", "6"}
+    # A search with criteria brings no squares: counting its own leaves the pages kept.
+    client.get(MAP_DATA + "?zoom=6&tenure=rental")
+    assert not searched(Client(), "/trouver/")[1]
 
 
 def test_an_embedded_page_is_never_kept(client, map_page):
