@@ -23,6 +23,7 @@ class LocalLeafletField(LeafletField):
             css={"all": (LEAFLET + "leaflet.css", "wagtailgeowidget/css/leaflet-field.css")},
             js=(
                 LEAFLET + "leaflet.js",
+                "profiles_module/js/leaflet-images.js",  # its marker's images, once hashed
                 "wagtailgeowidget/js/leaflet-field.js",
                 "wagtailgeowidget/js/leaflet-field-controller.js",
             ),

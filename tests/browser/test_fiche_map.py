@@ -52,6 +52,8 @@ def inside_map(page, selector):
     centre_x, centre_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     assert frame["x"] <= centre_x <= frame["x"] + frame["width"]
     assert frame["y"] <= centre_y <= frame["y"] + frame["height"]
+    # A marker is an image: it loaded (a wrong address would leave a broken image there).
+    assert shape.evaluate("(shape) => shape.tagName !== 'IMG' || shape.naturalWidth > 0")
 
 
 @pytest.mark.browser
