@@ -73,6 +73,18 @@ def test_fiche_map_shows_the_sector_without_errors(page, live_site, kind, shape)
 
 
 @pytest.mark.browser
+def test_the_keyboard_passes_over_the_fiche_maps_marker(page, live_site):
+    # The marker does nothing when pressed: the keyboard goes from the map's zoom buttons
+    # on, never through a button without an action. Screen readers still read its name.
+    errors = open_fiche(page, live_site + fiche("departement").get_absolute_url())
+    assert errors == []
+    marker = page.locator("[data-fv-sector-map] .leaflet-marker-icon")
+    assert marker.get_attribute("alt") == "Loire (42)"
+    assert marker.get_attribute("role") is None
+    assert marker.evaluate("(marker) => marker.tabIndex") == -1
+
+
+@pytest.mark.browser
 def test_fiche_map_shows_the_circle_on_a_phone(mobile_page, live_site):
     errors = open_fiche(mobile_page, live_site + fiche("commune").get_absolute_url())
     assert errors == []

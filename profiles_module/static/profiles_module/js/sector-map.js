@@ -29,7 +29,9 @@
       return L.circle(centre, { radius: sector.radius_km * 1000 }).bindTooltip(sector.label);
     }
     bounds.extend(centre);
-    return L.marker(centre, { title: sector.label, alt: sector.label });
+    // Named for screen readers, but not a button in the keyboard's path: pressing it
+    // would do nothing, and the fiche lists its sectors in words.
+    return L.marker(centre, { title: sector.label, alt: sector.label, keyboard: false });
   });
   map.fitBounds(bounds, { padding: [16, 16], maxZoom: 9 });
   L.featureGroup(shapes).addTo(map);
