@@ -49,6 +49,23 @@ def test_public_pages_and_frames_break_no_rule(page, live_site, map_page, publis
 
 
 @pytest.mark.browser
+def test_a_live_search_in_the_embedded_page_breaks_no_rule(page, live_site, map_page, partner):
+    # The embedded page's colours are a <style> under its own response's nonce: a live
+    # search reads the new page without applying it, so nothing is refused.
+    make_profile(tenure="cooperative")
+    violations = watch_violations(page)
+    page.goto(f"{live_site}/integration/{partner.slug}{map_page.url}")
+    page.wait_for_function("() => window.L")  # the page's main script has run
+    page.locator("input[name=tenure][value=cooperative]").check()
+    page.wait_for_function(
+        "() => (document.querySelector('.fv-search__results').dataset.search || '')"
+        ".includes('tenure=cooperative')"
+    )
+    settle(page)
+    assert violations == []
+
+
+@pytest.mark.browser
 def test_the_admin_editing_pages_break_no_rule(page, live_site, partner):
     fiche = make_profile()
     admin_login(page, live_site, make_admin_user())

@@ -196,7 +196,7 @@ def test_a_browser_that_cannot_search_live_searches_by_loading_the_page(page, li
     # Without what the live search needs to read the server's page, the page stays as the
     # server made it: no "copy the link" button that could not work, and the criteria
     # apply when the form is sent, as without JavaScript.
-    page.add_init_script("delete window.DOMParser")
+    page.add_init_script("delete HTMLTemplateElement.prototype.content")
     page.goto(live_site + map_page.url)
     page.wait_for_function("() => window.L")  # the page's main script has run
     page.wait_for_function(MAP_COUNT, arg="5")

@@ -12,7 +12,8 @@
   "use strict";
   var form = document.querySelector(".fv-filters");
   var results = document.querySelector(".fv-search__results");
-  if (!form || !results || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
+  if (!form || !results || !window.fetch || !window.URLSearchParams
+      || !("content" in document.createElement("template"))) return;
   // The live search (search-live.js) runs where this mark is, so that it and the layout
   // made for it never disagree on what the browser can do.
   form.dataset.fvLive = "";

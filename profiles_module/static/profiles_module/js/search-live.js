@@ -87,7 +87,13 @@
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null || mine !== request) return;
-        var page = new DOMParser().parseFromString(html, "text/html");
+        // Read in an inert template rather than a DOMParser document, which takes this
+        // page's Content-Security-Policy: the new page's own <style> (an embedded page's
+        // colours, under its own response's nonce) was refused in the console on every
+        // search. Nothing in a template runs, loads or applies.
+        var holder = document.createElement("template");
+        holder.innerHTML = html;
+        var page = holder.content;
         var count = document.getElementById("fv-results-count");
         var newCount = page.getElementById("fv-results-count");
         if (!newCount) return;
