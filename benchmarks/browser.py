@@ -34,7 +34,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from tests.browser import chromium_path  # noqa: E402
+from tests.browser import chromium_path, only_hosts  # noqa: E402
 
 VIEWPORT = {"width": 1366, "height": 900}
 
@@ -87,15 +87,6 @@ async (selector) => {
   return { list: listAt - start, map: mapAt - start };
 }
 """
-
-
-def only_hosts(urls):
-    """Chromium's switch that fails every other host's name (map tiles included) at once.
-
-    Not Playwright's routing: it would pass each of the page's own requests through the
-    driver and back, a delay per request that a visitor's browser never has."""
-    hosts = sorted({urlsplit(url).hostname for url in urls})
-    return "--host-resolver-rules=MAP * ~NOTFOUND, " + ", ".join(f"EXCLUDE {h}" for h in hosts)
 
 
 # What the site keeps until a fiche changes, whoever searched: the fiches' version and the
