@@ -89,8 +89,8 @@
         if (html === null || mine !== request) return;
         // Read in an inert template rather than a DOMParser document, which takes this
         // page's Content-Security-Policy: the new page's own <style> (an embedded page's
-        // colours, under its own response's nonce) was refused in the console on every
-        // search. Nothing in a template runs, loads or applies.
+        // colours, under its own response's nonce) would be refused, a console error on
+        // every search. Nothing in a template runs, loads or applies.
         var holder = document.createElement("template");
         holder.innerHTML = html;
         var page = holder.content;
