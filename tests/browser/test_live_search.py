@@ -6,7 +6,7 @@ import pytest
 
 from home.models import HomePage
 from profiles_module.models import MapPage
-from tests.browser import listed_names, map_requests, settle
+from tests.browser import MAIN_SCRIPT, listed_names, map_requests, settle
 from tests.browser.conftest import DESKTOP_VIEWPORT, _new_context
 from tests.factories import make_profile
 
@@ -208,4 +208,34 @@ def test_a_browser_that_cannot_search_live_searches_by_loading_the_page(page, li
         page.get_by_role("button", name="Rechercher", exact=True).click()
     assert "tenure=rental" in page.url
     assert listed_names(page) == ["Locataire"]
+    settle(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("criterion", "searched", "found"),
+    [("tenure", "tenure=rental", ["Locataire"]), ("words", "q=poules", ["Montse"])],
+)
+def test_a_criterion_changed_before_the_main_script_runs_is_searched(
+    page, live_site, map_page, criterion, searched, found
+):
+    # The main script comes once the page is painted; on a slow line a visitor can tick
+    # a choice or type before it runs. Held here until they have.
+    held = []
+    page.route(MAIN_SCRIPT, lambda route: held.append(route))
+    page.goto(live_site + map_page.url, wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelector('[data-fv-live]')")
+    if criterion == "tenure":
+        choice(page, "tenure", "rental").check()
+    else:
+        page.locator("#id_q").fill("poules")
+    page.evaluate("() => { window.fvSamePage = true; }")
+    page.wait_for_timeout(100)  # anything that would search without the script would have
+    assert page.evaluate("() => typeof window.L") == "undefined"
+    assert len(listed_names(page)) == 5
+    held[0].continue_()
+    wait_for_search(page, searched)
+    assert listed_names(page) == found
+    assert searched in page.url
+    assert page.evaluate("() => window.fvSamePage") is True
     settle(page)

@@ -157,4 +157,11 @@
     try { sessionStorage.removeItem("fv-focus-results"); } catch (e) { /* private mode */ }
     update(function () { document.getElementById("fv-results-count").focus(); });
   });
+  // A criterion changed while this script was on its way (search-layout.js noted it):
+  // the list still shows the search the page was loaded with.
+  var early = window.fvEarlyCriteria;
+  if (early) {
+    early.stop();
+    if (early.changed) soon(early.changed === "change" ? 0 : TYPING_PAUSE);
+  }
 })();
