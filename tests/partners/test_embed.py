@@ -36,6 +36,8 @@ def test_embedded_map_has_the_partner_layout_and_only_its_origins_may_frame_it(
     assert "X-Frame-Options" not in response
     # The private contact address of the partner never reaches the page.
     assert "contact@habitat-loire.example" not in html
+    # Opened alone, the page names its (empty) icon: no request for /favicon.ico.
+    assert '<link rel="icon" href="data:,">' in html
 
 
 def test_the_normal_pages_may_not_be_framed(client, partner, map_page):
