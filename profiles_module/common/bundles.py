@@ -16,6 +16,7 @@ import os
 import posixpath
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -87,16 +88,31 @@ def contents(bundle):
     return "".join(texts)
 
 
+_directory = []
+_directory_lock = threading.Lock()
+
+
+def process_directory():
+    """The directory of this process's bundles, made once, removed when the process ends.
+
+    Not one per finder: Django keeps one finder of each kind, but threads asking for
+    their first static files at once may each make one, and keep only one. The file an
+    instance found must outlive it, for the server to send it."""
+    with _directory_lock:
+        if not _directory:
+            _directory.append(tempfile.TemporaryDirectory(prefix="profiles_module-bundles-"))
+        return _directory[0].name
+
+
 class BundleFinder(BaseFinder):
     """Finds each bundle, written from its parts at the moment it is asked for.
 
-    Written into a directory of this process's own (removed when it ends), since Django's
-    static views and collectstatic read a found file from the disk."""
+    Written on the disk (process_directory()), since Django's static views and
+    collectstatic read a found file from there."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.directory = tempfile.TemporaryDirectory(prefix="profiles_module-bundles-")
-        self.storage = FileSystemStorage(location=self.directory.name)
+        self.storage = FileSystemStorage(location=process_directory())
 
     def build(self, bundle):
         path = Path(self.storage.path(bundle))

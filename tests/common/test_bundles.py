@@ -2,7 +2,9 @@
 static files (common/bundles.py), served by the development server and collected for
 production like any static file."""
 
+import gc
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -10,7 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from profiles_module.checks import check_bundle_finder
-from profiles_module.common.bundles import BUNDLES
+from profiles_module.common.bundles import BUNDLES, BundleFinder
 from profiles_module.search.filters import ProfileFilterSet
 from tests.test_production_static import MANIFEST_STORAGES
 
@@ -73,3 +75,14 @@ def test_without_the_finder_the_check_says_what_to_add():
         (error,) = check_bundle_finder(None)
     assert error.id == "profiles_module.E006"
     assert "profiles_module.common.bundles.BundleFinder" in error.msg
+
+
+def test_a_found_bundle_stays_when_the_finder_that_found_it_is_dropped():
+    # Django keeps one finder of each kind, but threads asking for their first static
+    # files at once may each make one and keep only one: the development server serves
+    # the file found after the finder that found it is gone.
+    finder = BundleFinder()
+    found = finder.find(JS)
+    del finder
+    gc.collect()
+    assert Path(found).read_text(encoding="utf-8") == text_of(JS)
