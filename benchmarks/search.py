@@ -30,6 +30,7 @@ SCENARIOS = [
     ("page: région, 2nd page", "{page}?region=84&page=2"),
     ("page: 20 km around Lyon, nearest", "{page}?commune=69123&km=20&sort=nearest"),
     ("page: kind + value + confirmed", "{page}?kind=household&value=ecology&confirmed=6"),
+    ("page: most recently confirmed first", "{page}?sort=confirmed"),
     ("page: free text", "{page}?q=potager"),
     ("api: no filter", "/futurs-voisins/api/v1/profiles/"),
     ("api: département + tenure", "/futurs-voisins/api/v1/profiles/?departement=69&tenure=rental"),
@@ -206,7 +207,8 @@ def main():
         worst_p95, worst_ratio = max(worst_p95, p95), max(worst_ratio, ratio)
     facet_costs(page, args.requests)
     pages_with_facets_uncached(client, page, args.requests)
-    body = client.get(SCENARIOS[10][1], HTTP_HOST="127.0.0.1").content
+    national = dict(SCENARIOS)["map: national"]
+    body = client.get(national, HTTP_HOST="127.0.0.1").content
     print(
         f"national map payload: {len(body) / 1024:.1f} kB, "
         f"{len(gzip.compress(body)) / 1024:.1f} kB gzipped"

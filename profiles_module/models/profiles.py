@@ -6,7 +6,8 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
@@ -360,6 +361,14 @@ class Profile(
             models.Index(fields=["live", "latitude", "longitude"], name="profile_live_point_idx"),
             models.Index(fields=["live", "-created_at"], name="profile_live_created_idx"),
             models.Index(fields=["last_confirmed_at"], name="profile_confirmed_idx"),
+            # The public search's order "most recently confirmed" (ProfileFilterSet.sort):
+            # its first page read in this order, not every live fiche sorted.
+            models.Index(
+                Coalesce("last_confirmed_at", "created_at").desc(),
+                F("id").desc(),
+                condition=Q(live=True),
+                name="profile_live_confirmed_idx",
+            ),
             models.Index(fields=["updated_at"], name="profile_updated_idx"),
         ]
         verbose_name = _("household profile")
