@@ -37,7 +37,8 @@ def test_save_a_search_confirm_it_and_receive_the_new_fiche(page, live_site):
     mail.outbox.clear()
 
     page.goto(live_site + map_page.url)
-    # The main script runs after the first paint: the live search listens from then on.
+    # The main script (the live search) runs once the page is painted; a criterion changed
+    # before is searched when it runs (test_live_search.py), not what this journey is about.
     page.wait_for_function("() => window.L")
     # The criteria change live (no reload): the alert saves what the page shows now.
     page.locator("select[name=departement]").select_option("42")
