@@ -252,8 +252,14 @@ class ProfileFilterSet(django_filters.FilterSet):
         help_text=_("Name or postal code"),
         widget=CommuneSearchWidget,
     )
+    # data-fv-default: the value the search reads when none is sent, which the live search
+    # leaves out of the address it shares (search-live.js).
     km = django_filters.ChoiceFilter(
-        label=_("Within"), choices=KM_CHOICES, method="keep", empty_label=None, widget=FilterSelect
+        label=_("Within"),
+        choices=KM_CHOICES,
+        method="keep",
+        empty_label=None,
+        widget=FilterSelect(attrs={"data-fv-default": DEFAULT_KM}),
     )
     departement = multiple(_("Département"), method="filter_departement", widget=SelectOneOfMany)
     region = multiple(_("Région"), method="filter_region", widget=SelectOneOfMany)
@@ -279,7 +285,11 @@ class ProfileFilterSet(django_filters.FilterSet):
         widget=FilterSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort"), choices=Sort.choices, method="keep", empty_label=None, widget=FilterSelect
+        label=_("Sort"),
+        choices=Sort.choices,
+        method="keep",
+        empty_label=None,
+        widget=FilterSelect(attrs={"data-fv-default": Sort.NEWEST}),
     )
 
     # Filters that always come with another one, or are not filters at all.

@@ -192,6 +192,39 @@ def test_a_search_keeps_the_map_view_in_the_address(page, live_site, map_page):
 
 
 @pytest.mark.browser
+def test_the_address_holds_only_what_the_visitor_chose(page, live_site, map_page):
+    # The radius and the order the form shows before anything is chosen are what the
+    # server reads without them: the link to share is the visitor's choices alone.
+    def chosen():
+        return page.evaluate(
+            "() => Object.fromEntries([...new URLSearchParams(location.search)]"
+            ".filter(([name]) => name !== 'view'))"
+        )
+
+    page.goto(live_site + map_page.url)
+    page.wait_for_function("() => window.L")  # the page's main script has run
+    choice(page, "tenure", "cooperative").check()
+    wait_for_search(page, "tenure=cooperative")
+    assert chosen() == {"tenure": "cooperative"}
+    page.locator("select[name=sort]").select_option("confirmed")
+    wait_for_search(page, "sort=confirmed")
+    page.locator("select[name=km]").select_option("50")
+    wait_for_search(page, "km=50")
+    assert chosen() == {"tenure": "cooperative", "sort": "confirmed", "km": "50"}
+    page.locator("select[name=sort]").select_option("newest")
+    page.wait_for_function(f"() => !({SEARCHED})().includes('sort=')")
+    assert chosen() == {"tenure": "cooperative", "km": "50"}
+    settle(page)
+    # Opened again, the page shows the same choices, the order back to its default.
+    page.goto(page.url)
+    assert page.locator("select[name=km]").input_value() == "50"
+    assert page.locator("select[name=sort]").input_value() == "newest"
+    assert choice(page, "tenure", "cooperative").is_checked()
+    assert listed_names(page) == ["Lyonnais", "Montse", "Romane", "Stéphane"]
+    settle(page)
+
+
+@pytest.mark.browser
 def test_a_browser_that_cannot_search_live_searches_by_loading_the_page(page, live_site, map_page):
     # Without what the live search needs to read the server's page, the page stays as the
     # server made it: no "copy the link" button that could not work, and the criteria

@@ -480,7 +480,7 @@ def test_filter_fields_show_their_label_help_text_and_errors(client, map_page):
     assert sort == (
         '<div class="fv-field fv-field--sort fv-field--error">\n'
         '<label for="id_sort">Tri\xa0:</label><select name="sort" aria-describedby="id_sort_error"'
-        ' aria-invalid="true" id="id_sort">\n'
+        ' aria-invalid="true" data-fv-default="newest" id="id_sort">\n'
         '  <option value="newest">les plus récentes</option>\n'
         '  <option value="confirmed">confirmées le plus récemment</option>\n'
         '  <option value="nearest" selected>les plus proches de la commune</option>\n'

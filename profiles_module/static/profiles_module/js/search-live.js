@@ -19,7 +19,12 @@
   function address() {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, name) {
-      if (value !== "") params.append(name, value);
+      // A value the server reads as it reads none (the radius's, the order's: the
+      // select's data-fv-default) is left out: a shorter address to share, and the same
+      // one as the page opened without it.
+      var field = form.elements[name];
+      if (value === "" || (field && field.dataset && field.dataset.fvDefault === value)) return;
+      params.append(name, value);
     });
     var query = params.toString();
     return form.getAttribute("action") + (query ? "?" + query : "");
