@@ -106,6 +106,10 @@ class Watcher:
         settle(self.page)
         self.page.evaluate(AXE)  # through the DevTools protocol: the page's CSP allows no eval
         found = [f"axe {violation}" for violation in self.page.evaluate(RUN_AXE)]
+        # Without one the browser asks for /favicon.ico, which this site does not serve: a
+        # 404 in the console that Playwright reports as no response of the page's.
+        if not self.page.locator("link[rel~=icon]").count():
+            found.append("no icon link")
         overflow = self.page.evaluate(OVERFLOW)
         if overflow > 0:
             found.append(f"{overflow} px wider than the screen")
