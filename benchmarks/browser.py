@@ -5,7 +5,7 @@
 
 Each site is a map page served the way production serves it (`make prod`, i.e.
 scripts/serve-production, on a database holding that many fiches: see README,
-"Benchmarks"). For each site, five cold loads (a new browser context each time: no
+"Measurements"). For each site, five cold loads (a new browser context each time: no
 cache, no cookie) at 1366x900 with every other host's name failing in Chromium (map
 tiles included), and for each load:
 
