@@ -7,8 +7,11 @@ from tests.browser import MAIN_SCRIPT, settle
 from tests.factories import make_map_page, make_profile
 
 # Where the count, the map, the first result and the switch are, and what is folded or
-# shown, as a visitor sees the page.
-LAYOUT = """() => {
+# shown, as a visitor sees the page: once a frame has been rendered. Before it, every
+# result card (laid out only near the screen: content-visibility: auto) still has its
+# placeholder height of 28rem, which the first frame replaces for those on screen.
+LAYOUT = """async () => {
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const box = (selector) => {
     const element = document.querySelector(selector);
     if (!element || !element.offsetParent) return null;
