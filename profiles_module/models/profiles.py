@@ -109,6 +109,14 @@ class HiddenReason(models.TextChoices):
     STALE = "stale", _("not confirmed for too long")
 
 
+# When a fiche was last said to be current: confirmed by its owner, else published.
+CONFIRMED_ON = Coalesce("last_confirmed_at", "created_at")
+# The public search's order "most recently confirmed first": one definition for the order
+# and for its index (Profile.Meta, profile_live_confirmed_idx), which PostgreSQL uses only
+# while both say the same.
+MOST_RECENTLY_CONFIRMED = (CONFIRMED_ON.desc(), F("id").desc())
+
+
 # Fields owned by the owner's links and the lifecycle, not by an edit: publishing a
 # revision (e.g. one approved after days in moderation) keeps their current values.
 LIFECYCLE_FIELDS = [
@@ -361,11 +369,10 @@ class Profile(
             models.Index(fields=["live", "latitude", "longitude"], name="profile_live_point_idx"),
             models.Index(fields=["live", "-created_at"], name="profile_live_created_idx"),
             models.Index(fields=["last_confirmed_at"], name="profile_confirmed_idx"),
-            # The public search's order "most recently confirmed" (ProfileFilterSet.sort):
-            # its first page read in this order, not every live fiche sorted.
+            # The public search's order "most recently confirmed": its first page read in
+            # this order, not every live fiche sorted.
             models.Index(
-                Coalesce("last_confirmed_at", "created_at").desc(),
-                F("id").desc(),
+                *MOST_RECENTLY_CONFIRMED,
                 condition=Q(live=True),
                 name="profile_live_confirmed_idx",
             ),

@@ -10,7 +10,6 @@ import django_filters
 from django import forms
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.forms.renderers import TemplatesSetting
 from django.http import QueryDict
 from django.utils import timezone
@@ -27,6 +26,8 @@ from profiles_module.models import (
     normalize_place_name,
 )
 from profiles_module.models.profiles import (
+    CONFIRMED_ON,
+    MOST_RECENTLY_CONFIRMED,
     AgeBand,
     Composition,
     FinancingBand,
@@ -470,9 +471,7 @@ class ProfileFilterSet(django_filters.FilterSet):
 
     def filter_confirmed(self, queryset, name, value):
         since = timezone.now() - timedelta(days=round(30.44 * int(value)))
-        return queryset.alias(confirmed_on=Coalesce("last_confirmed_at", "created_at")).filter(
-            confirmed_on__gte=since
-        )
+        return queryset.alias(confirmed_on=CONFIRMED_ON).filter(confirmed_on__gte=since)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -480,7 +479,7 @@ class ProfileFilterSet(django_filters.FilterSet):
         if sort == Sort.NEAREST and "distance_km" in queryset.query.annotations:
             return queryset.order_by("distance_km", "-created_at", "-pk")
         if sort == Sort.CONFIRMED:
-            return queryset.order_by(Coalesce("last_confirmed_at", "created_at").desc(), "-pk")
+            return queryset.order_by(*MOST_RECENTLY_CONFIRMED)
         return queryset.order_by("-created_at", "-pk")
 
 
